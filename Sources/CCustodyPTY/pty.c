@@ -1,0 +1,3 @@
+#include "CCustodyPTY.h"
+
+int custody_pty_version(void) { return 0; }

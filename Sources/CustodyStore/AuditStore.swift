@@ -1,0 +1,4 @@
+import CustodyCore
+
+/// Where audit runs, commits, identities and findings are kept. Built by the foundation issue.
+package protocol AuditStore: Sendable {}

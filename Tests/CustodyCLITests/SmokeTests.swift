@@ -1,0 +1,7 @@
+import Testing
+
+@Suite struct CustodyCLISmokeTests {
+    @Test func builds() {
+        #expect(Bool(true))
+    }
+}

@@ -1,0 +1,7 @@
+import Testing
+
+@Suite struct CustodyEscortSmokeTests {
+    @Test func builds() {
+        #expect(Bool(true))
+    }
+}

@@ -1,0 +1,7 @@
+import Testing
+
+@Suite struct CustodyLedgerSmokeTests {
+    @Test func builds() {
+        #expect(Bool(true))
+    }
+}

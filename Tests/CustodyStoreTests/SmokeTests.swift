@@ -1,0 +1,7 @@
+import Testing
+
+@Suite struct CustodyStoreSmokeTests {
+    @Test func builds() {
+        #expect(Bool(true))
+    }
+}
