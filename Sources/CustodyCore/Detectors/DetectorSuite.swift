@@ -1,12 +1,25 @@
 /// Runs every registered detector over one commit.
 ///
-/// This is the one entry point the audit, the gate and the review queue call. The detector
-/// issue fills the registry; until then it finds nothing.
+/// This is the one entry point the audit, the gate and the review queue call.
 package struct DetectorSuite: Sendable {
-    package init() {}
+    package var detectors: [any Detector]
+    package var explainer: Explainer
+
+    package init(detectors: [any Detector] = DetectorRegistry.all, explainer: Explainer = Explainer()) {
+        self.detectors = detectors
+        self.explainer = explainer
+    }
 
     /// Scans the changes of `commit` and returns the findings, in a stable order.
     package func scan(_ commit: Commit, blobs: some BlobSource) -> [Finding] {
-        []
+        let context = DetectionContext(commit: commit, blobs: blobs, explainer: explainer)
+        var findings: [Finding] = []
+        for detector in detectors {
+            detector.scanCommit(context: context, into: &findings)
+            for change in commit.changes {
+                detector.scan(change, context: context, into: &findings)
+            }
+        }
+        return findings
     }
 }

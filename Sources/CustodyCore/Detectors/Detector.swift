@@ -1,0 +1,65 @@
+/// One rule a detector can report: a stable id (`CUST-<CATEGORY>-NNN`), its category, default
+/// severity and confidence, and the plain sentence that opens every finding of the rule.
+package struct DetectorRule: Hashable, Sendable {
+    package var id: String
+    /// Short UpperCamelCase name for SARIF (`BidiControlInSource`).
+    package var name: String
+    package var category: FindingCategory
+    package var severity: Severity
+    package var confidence: Confidence
+    /// One plain sentence a non-programmer understands.
+    package var summary: String
+    /// A longer help text: what it catches, why it matters, how to check.
+    package var help: String
+
+    package init(
+        id: String,
+        name: String,
+        category: FindingCategory,
+        severity: Severity,
+        confidence: Confidence,
+        summary: String,
+        help: String
+    ) {
+        self.id = id
+        self.name = name
+        self.category = category
+        self.severity = severity
+        self.confidence = confidence
+        self.summary = summary
+        self.help = help
+    }
+}
+
+/// What a detector sees besides the change itself.
+package struct DetectionContext: Sendable {
+    package var commit: Commit
+    /// Reads changed blobs, bounded (one `git cat-file --batch` stream in an audit).
+    package var blobs: any BlobSource
+    package var explainer: Explainer
+
+    package init(commit: Commit, blobs: any BlobSource, explainer: Explainer = Explainer()) {
+        self.commit = commit
+        self.blobs = blobs
+        self.explainer = explainer
+    }
+}
+
+/// Finds one kind of hidden or malicious element in a commit's changes.
+///
+/// Detectors are values, stateless and `Sendable`; the suite calls them concurrently on different
+/// commits. Each appends findings; it never throws for bad input (bad input is data).
+package protocol Detector: Sendable {
+    /// Every rule this detector can report.
+    var rules: [DetectorRule] { get }
+
+    /// Scans one changed file of the commit.
+    func scan(_ change: FileChange, context: DetectionContext, into findings: inout [Finding])
+
+    /// Scans the commit as a whole (identity anomalies, message-level checks). Default: nothing.
+    func scanCommit(context: DetectionContext, into findings: inout [Finding])
+}
+
+extension Detector {
+    package func scanCommit(context: DetectionContext, into findings: inout [Finding]) {}
+}

@@ -1,0 +1,4 @@
+extension DetectorRegistry {
+    /// Detectors of build, CI, packaging, binaries and dependencies.
+    static let buildDetectors: [any Detector] = []
+}

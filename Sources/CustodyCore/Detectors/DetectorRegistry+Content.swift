@@ -1,0 +1,4 @@
+extension DetectorRegistry {
+    /// Detectors that read the added lines of source files.
+    static let contentDetectors: [any Detector] = []
+}
