@@ -120,20 +120,26 @@ struct AuditCommand: ParsableCommand {
                     displayPath: path
                 )
             )
-            let progress = standardErrorIsTerminal ? ProgressLine() : nil
+            let progress: ProgressLine? = standardErrorIsTerminal ? ProgressLine() : nil
+            var onProgress: (@Sendable (Int, Int) -> Void)?
+            if let progress {
+                onProgress = { done, total in progress.update(done: done, total: total) }
+            }
             let outcome = try auditor.run(
                 repository,
-                baseline: { roots in try store?.baseline(repository: roots) ?? .empty },
-                progress: progress.map { line in { done, total in line.update(done: done, total: total) } }
+                baseline: { roots in
+                    guard let store else { return AuditBaseline.empty }
+                    return try store.baseline(repository: roots)
+                },
+                progress: onProgress
             )
             progress?.finish()
             if let store, !outcome.rootCommits.isEmpty { try store.record(outcome) }
 
-            let report = outcome.report
             let bytes: [UInt8] =
                 switch format {
-                case .text: Array(TextReport.render(report).utf8)
-                case .json: try JSONReport.render(report)
+                case .text: Array(TextReport.render(outcome.report).utf8)
+                case .json: try JSONReport.render(outcome.report)
                 }
             if let output {
                 do {
@@ -145,6 +151,7 @@ struct AuditCommand: ParsableCommand {
                 writeToStandardOutput(bytes)
             }
 
+            let report = outcome.report
             if report.isIncomplete {
                 printError(
                     "custody: the audit is incomplete: \(report.problems.count) thing(s) could not be read "

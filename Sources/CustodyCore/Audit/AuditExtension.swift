@@ -74,4 +74,18 @@ package struct AuditOutcome: Sendable {
     package var newFindings: [Finding]
     /// Problems met in this run.
     package var newProblems: [ReadProblem]
+
+    package init(
+        report: AuditReport,
+        rootCommits: [String],
+        newCommits: [AuditedCommit],
+        newFindings: [Finding],
+        newProblems: [ReadProblem]
+    ) {
+        self.report = report
+        self.rootCommits = rootCommits
+        self.newCommits = newCommits
+        self.newFindings = newFindings
+        self.newProblems = newProblems
+    }
 }

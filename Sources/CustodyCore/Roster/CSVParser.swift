@@ -20,6 +20,12 @@ package struct CSVParser: Sendable {
         package var line: Int
         package var column: Int
         package var message: String
+
+        package init(line: Int, column: Int, message: String) {
+            self.line = line
+            self.column = column
+            self.message = message
+        }
     }
 
     /// Parses CSV bytes into records; blank lines are skipped. A UTF-8 byte order mark is ignored.

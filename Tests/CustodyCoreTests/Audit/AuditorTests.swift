@@ -58,7 +58,8 @@ import Testing
         var object = Array("tree \(tree)\nparent \(parent)\nauthor Bad".utf8)
         object += [0xFF, 0xFE, 0xC3]
         object += Array(" Name <bad@x.example> 1700020000 +0000\ncommitter Alice Davis <alice@prime.example> 1700020000 +0000\n\nEmpty change with a bad name\n".utf8)
-        let id = try repo.gitString(["hash-object", "-t", "commit", "-w", "--stdin"], stdin: object)
+        let id = String(decoding: try repo.git(["hash-object", "-t", "commit", "-w", "--stdin"], stdin: object), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         try repo.git(["update-ref", "refs/heads/main", id])
         return repo
     }
