@@ -61,6 +61,9 @@ struct AuditCommand: ParsableCommand {
     @Flag(help: "Do not use or update the workspace store (read the whole history).")
     var noStore = false
 
+    @Flag(help: .hidden)
+    var timings = false
+
     func validate() throws {
         if rev != nil, allRefs { throw ValidationError("--rev and --all-refs cannot be used together") }
         if let jobs, jobs < 1 || jobs > 256 { throw ValidationError("--jobs must be between 1 and 256") }
@@ -120,21 +123,36 @@ struct AuditCommand: ParsableCommand {
                     displayPath: path
                 )
             )
+            let clock = ContinuousClock()
+            var phases: [(String, Duration)] = []
+            var phaseStart = clock.now
+            func phase(_ name: String) {
+                let now = clock.now
+                phases.append((name, now - phaseStart))
+                phaseStart = now
+            }
+            phase("open")
             let progress: ProgressLine? = standardErrorIsTerminal ? ProgressLine() : nil
             var onProgress: (@Sendable (Int, Int) -> Void)?
             if let progress {
                 onProgress = { done, total in progress.update(done: done, total: total) }
             }
+            var loadTime = Duration.zero
             let outcome = try auditor.run(
                 repository,
                 baseline: { roots in
                     guard let store else { return AuditBaseline.empty }
+                    let start = clock.now
+                    defer { loadTime = clock.now - start }
                     return try store.baseline(repository: roots)
                 },
                 progress: onProgress
             )
             progress?.finish()
+            phase("audit")
+            phases.append(("(of which store load)", loadTime))
             if let store, !outcome.rootCommits.isEmpty { try store.record(outcome) }
+            phase("store write")
 
             let bytes: [UInt8] =
                 switch format {
@@ -151,6 +169,13 @@ struct AuditCommand: ParsableCommand {
                 writeToStandardOutput(bytes)
             }
 
+            phase("render")
+            if timings {
+                printError(
+                    "custody: timings: " + phases.map { "\($0.0) \($0.1.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 3))))" }
+                        .joined(separator: ", ") + "; \(outcome.report.counts.newCommits) new commits"
+                )
+            }
             let report = outcome.report
             if report.isIncomplete {
                 printError(
