@@ -86,7 +86,10 @@ struct ExplainCommand: AsyncParsableCommand {
             }
         }
         if !e.effects.isEmpty {
-            let list = e.effects.map { $0.detail.map { d in "\($0.kind.rawValue) (\(ShellText.neutralize(d)))" } ?? $0.kind.rawValue }
+            let list = e.effects.map { effect -> String in
+                guard let d = effect.detail else { return effect.kind.rawValue }
+                return "\(effect.kind.rawValue) (\(ShellText.neutralize(d)))"
+            }
             out += "\nEffects: " + list.joined(separator: ", ") + "\n"
         }
         return out

@@ -126,7 +126,7 @@ extension CommandAnalyzer {
         "watch", "xargs", "parallel", "sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "fish", "csh", "tcsh", "rbash",
         "perl", "ruby", "node", "nodejs", "php", "lua", "Rscript", "deno", "bun", "pwsh", "powershell", "osascript",
         "java", "irb", "eval", "source", ".", "sudoedit", "systemd-run", "script", "nsenter", "ip", "hostnamectl",
-        "timedatectl", "export", "unset",
+        "timedatectl", "export", "unset", "at", "batch",
     ]
 
     static let shells: Set<String> = ["sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "fish", "csh", "tcsh", "rbash"]
@@ -178,6 +178,7 @@ extension CommandAnalyzer {
         case "nc", "ncat", "netcat": return netcat(args, ctx, flow, &out)
         case "socat": return socat(args, ctx, &out)
         case "dd": return dd(args, ctx, &out)
+        case "psql", "mysql", "mariadb", "sqlite3", "mongo", "mongosh": return database(name, args, ctx, flow, &out)
         case "awk", "gawk", "mawk", "nawk": return awk(args, ctx, &out)
         case "sed", "gsed": return sed(args, ctx, &out)
         case "echo", "printf": return echo(name, args, ctx, &out)
@@ -206,7 +207,7 @@ extension CommandAnalyzer {
         case "systemctl": return systemctl(args, ctx, &out)
         case "apt", "apt-get", "aptitude", "yum", "dnf", "microdnf", "zypper", "apk", "snap", "flatpak", "brew", "pip",
             "pip3", "pipx", "npm", "yarn", "pnpm", "gem", "cargo", "go", "composer", "conda", "helm", "terraform",
-            "swift", "docker-machine":
+            "swift", "docker-machine", "bundle":
             return packageTool(name, args, ctx, &out)
         case "ip": return ipTool(args, ctx, &out)
         case "hostname", "hostnamectl", "timedatectl":
@@ -221,16 +222,44 @@ extension CommandAnalyzer {
             let operands = applySpec(KnowledgeBase.commands["crontab"]!, args, ctx, &out)
             if out.risk == .changesConfig, operands.first == "-" || (operands.isEmpty && flow.piped) {
                 out.phrase = "replaces the scheduled jobs (cron table) with its input"
-                if let text = flow.visibleText { describeScheduled(text, ctx, &out) }
+                if let text = flow.visibleText {
+                    describeScheduled(text, ctx, &out)
+                } else {
+                    out.add(.persistence, "cron")
+                    out.raise(.runsOpaqueCode, "the scheduled jobs come from another command's output, so what will run later is not shown")
+                }
             }
             return
         case "alias":
             out.phrase = "defines a command alias \(args.first.map { ShellPaths.clip($0.literal ?? $0.display, 50) } ?? "")"
             if args.isEmpty {
                 out.phrase = "lists command aliases"
-            } else {
-                out.add(.changesConfig, "alias")
-                out.raise(.changesConfig, "an alias changes what a command name does from now on")
+                return
+            }
+            out.add(.changesConfig, "alias")
+            out.raise(.changesConfig, "an alias changes what a command name does from now on")
+            for w in args {
+                guard let a = ShellParser.assignment(w) else { continue }
+                var o = Outcome()
+                runCode(a.value, "alias", ctx, Flow(), &o)
+                if o.risk > .readOnly {
+                    merge(o, into: &out)
+                    out.reasons.append("from now on, typing \(a.name) \(ShellPaths.clip(o.phrase, 100))")
+                }
+            }
+            return
+        case "at", "batch":
+            _ = applySpec(KnowledgeBase.commands[name]!, args, ctx, &out)
+            if let text = flow.visibleText {
+                var o = Outcome()
+                runCodeText(text, literal: true, name, ctx, Flow(), &o)
+                merge(o, into: &out)
+                out.phrase = "schedules this to run later: \(o.phrase)"
+            } else if flow.piped {
+                out.raise(.runsOpaqueCode, "the commands scheduled come from another command's output, so what will run later is not shown")
+            } else if let file = Self.value(args, "-f") {
+                runsFile(file, ctx, &out, kind: "commands in")
+                out.phrase = "schedules the commands in \(file) to run later"
             }
             return
         default:

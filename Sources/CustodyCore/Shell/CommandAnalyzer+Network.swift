@@ -47,7 +47,17 @@ extension CommandAnalyzer {
         if user == nil, let at = destination.firstIndex(of: "@") { user = String(destination[..<at]) }
         out.add(.networkConnection, host)
         out.raise(.networkEgress, "connects to \(host) over the network")
-        let command = args[(i + 1)...]
+        var j = i + 1
+        while j < args.endIndex, let a = args[j].literal, a.hasPrefix("-"), a.count > 1 {
+            if values.contains(a) {
+                if a == "-L" || a == "-R" || a == "-D" || a == "-W" { tunnel = a }
+                j += 2
+            } else {
+                if a.contains("N") { noCommand = true }
+                j += 1
+            }
+        }
+        let command = args[min(j, args.endIndex)...]
         if let tunnel {
             out.reasons.append("\(tunnel) opens a network tunnel through \(host)")
         }
@@ -137,6 +147,7 @@ extension CommandAnalyzer {
                     "--json", "-T", "--upload-file", "--form-string":
                     sends.append(value ?? "")
                 case "-X", "--request": method = value
+                case _ where name.hasPrefix("-X") && !name.hasPrefix("--"): method = String(name.dropFirst(2))
                 case "-k", "--insecure": insecure = true
                 case "--url": if let value { urls.append(value) }
                 default:
@@ -176,6 +187,8 @@ extension CommandAnalyzer {
                 }
             } else if method?.uppercased() == "DELETE" {
                 out.phrase = "asks \(host) to delete something"
+                out.add(.deletes, host)
+                out.raise(.destructive, "an HTTP DELETE request removes data on the server")
             } else {
                 out.phrase = "sends data to \(host)"
             }
@@ -527,5 +540,50 @@ extension CommandAnalyzer {
         if names.contains("HISTFILE") && !out.has(.hidesTracks) && args.contains(where: { $0.literal == "-n" }) {
             out.add(.hidesTracks, "HISTFILE")
         }
+    }
+}
+
+/// Database command-line clients: judged by the SQL they are given.
+extension CommandAnalyzer {
+    mutating func database(_ name: String, _ args: ArraySlice<ShellWord>, _ ctx: Context, _ flow: Flow, _ out: inout Outcome) {
+        let operands = applySpec(KnowledgeBase.commands[name]!, args, ctx, &out)
+        var sql = Self.value(args, "-c", "--command", "-e", "--execute", "--eval")
+        if name == "sqlite3", operands.count >= 2 { sql = operands[1] }
+        if sql == nil, let text = flow.visibleText { sql = text }
+        if let file = Self.value(args, "-f", "--file"), name == "psql" {
+            runsFile(file, ctx, &out, kind: "SQL script")
+            return
+        }
+        guard let sql else {
+            if flow.piped {
+                out.phrase = "runs database commands from its input (not shown here)"
+                out.raise(.runsOpaqueCode, "the database commands come from another command or file")
+            }
+            return
+        }
+        let (risk, phrase, reason) = Self.sqlMeaning(sql)
+        out.raise(risk, reason)
+        out.phrase = "\(phrase) (\(ShellPaths.clip(sql, 60)))"
+        if risk == .destructive { out.add(.deletes, "database data") }
+        if risk == .changesIdentityOrPrivilege { out.add(.changesIdentity, "database role") }
+        if risk == .runsOpaqueCode { out.add(.evaluatesCode, "database runs a program") }
+    }
+
+    static func sqlMeaning(_ sql: String) -> (RiskClass, String, String?) {
+        let u = " " + sql.uppercased().split(whereSeparator: { $0 == "\n" || $0 == "\t" }).joined(separator: " ")
+        func has(_ words: String...) -> Bool { words.contains { u.contains($0) } }
+        if has("TO PROGRAM", "FROM PROGRAM", "\\!", "SYS_EXEC", "XP_CMDSHELL", "INTO OUTFILE", "LOAD_FILE") {
+            return (.runsOpaqueCode, "runs a database command that reaches outside the database", "the query runs a program or touches files on the server")
+        }
+        if has(" DROP ", "TRUNCATE", " DELETE ", ";DELETE ", "DROPDATABASE", ".DROP(", "DROPDATABASE(", ".REMOVE(", "DELETEMANY", "FLUSHALL", "FLUSHDB") {
+            return (.destructive, "deletes database data", "the query deletes tables or rows")
+        }
+        if has(" GRANT ", " REVOKE ", "CREATE USER", "ALTER USER", "CREATE ROLE", "ALTER ROLE", "SET PASSWORD", "DROP USER", "CREATEUSER(") {
+            return (.changesIdentityOrPrivilege, "changes database users or permissions", "the query changes who can access the database")
+        }
+        if has(" INSERT ", " UPDATE ", " CREATE ", " ALTER ", " COPY ", " REPLACE ", "LOAD DATA", " VACUUM", " REINDEX", ".INSERT", ".UPDATE", " SET GLOBAL") {
+            return (.changesConfig, "changes data or structure in the database", nil)
+        }
+        return (.readOnly, "runs a read-only database query", nil)
     }
 }

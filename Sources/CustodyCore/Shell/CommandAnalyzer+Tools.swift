@@ -475,6 +475,7 @@ extension CommandAnalyzer {
             out.add(.download, h)
             out.add(.networkConnection, h)
             out.reasons.append("reads the resource definitions from \(h) (not shown here)")
+            out.raise(.networkEgress)
         }
         let identityKinds: Set<String> = ["role", "clusterrole", "rolebinding", "clusterrolebinding", "serviceaccount", "sa", "secret", "token", "csr", "certificatesigningrequest"]
         switch sub {
@@ -571,13 +572,13 @@ extension CommandAnalyzer {
     static func verbRisk(_ verb: String) -> (RiskClass, String)? {
         let v = verb.lowercased()
         let readPrefixes = ["describe", "list", "get", "head", "lookup", "search", "batch-get", "validate", "estimate",
-            "preview", "filter", "show", "ls", "scan", "query", "wait", "simulate", "check", "view", "print", "read", "test-"]
+            "preview", "filter", "show", "ls", "scan", "query", "wait", "simulate", "check", "view", "print", "read", "test-", "tail", "whoami", "browse", "export-"]
         let destructive = ["delete", "terminate", "remove", "deregister", "stop", "disable", "detach", "disassociate",
-            "purge", "cancel", "reboot", "rm", "rb", "destroy", "deallocate", "restart", "reset", "revoke", "drop", "kill", "abort"]
+            "purge", "cancel", "reboot", "rm", "rb", "destroy", "deallocate", "reset", "revoke", "drop", "kill", "abort"]
         let change = ["create", "put", "update", "modify", "attach", "associate", "register", "run", "start", "enable",
             "set", "tag", "untag", "import", "copy", "restore", "authorize", "add", "deploy", "apply", "patch", "resize",
             "upload", "publish", "send", "invoke", "scale", "assign", "grant", "mb", "cp", "mv", "sync", "rsync", "replace",
-            "rotate", "upgrade", "install", "submit", "execute", "move", "connect", "login", "configure", "init"]
+            "rotate", "upgrade", "install", "submit", "execute", "move", "connect", "login", "configure", "init", "restart", "reload"]
         if readPrefixes.contains(where: { v.hasPrefix($0) }) { return (.readOnly, "shows") }
         if destructive.contains(where: { v.hasPrefix($0) }) { return (.destructive, "deletes or stops") }
         if change.contains(where: { v.hasPrefix($0) }) { return (.changesConfig, "changes") }
@@ -926,7 +927,9 @@ extension CommandAnalyzer {
             out.add(.installsPackage, packages.first ?? requirement ?? name)
             out.raise(.changesConfig, "installs software on this machine")
             out.phrase = phrase
-            let remote = packages.filter { ShellPaths.isURL($0) || $0.hasPrefix("git+") || $0.hasPrefix("github:") || $0.hasSuffix(".whl") || $0.hasSuffix(".tgz") || $0.hasSuffix(".tar.gz") || $0.hasPrefix("./") || $0.hasPrefix("/") || $0.hasPrefix("file:") || ($0.contains("/") && name == "npm" && !$0.hasPrefix("@")) }
+            var candidates = packages
+            if let editable = Self.value(args, "-e", "--editable") { candidates.append(editable.hasPrefix(".") || editable.hasPrefix("/") ? editable : "./" + editable) }
+            let remote = candidates.filter { ShellPaths.isURL($0) || $0.hasPrefix("git+") || $0.hasPrefix("github:") || $0.hasSuffix(".whl") || $0.hasSuffix(".tgz") || $0.hasSuffix(".tar.gz") || $0.hasPrefix("./") || $0.hasPrefix("/") || $0.hasPrefix("file:") || ($0.contains("/") && name == "npm" && !$0.hasPrefix("@")) }
             if let r = remote.first {
                 out.add(.download, ShellPaths.host(ofURL: r) ?? r)
                 out.raise(.runsOpaqueCode, "installs from \(ShellPaths.clip(r)), outside the package registry; its install code is not reviewed")

@@ -59,7 +59,7 @@ extension CommandAnalyzer {
             return
         }
         wrapped(rest, inner, flow, &out, note: nil)
-        if !out.phrase.contains(Self.asWho(inner)) { out.phrase += Self.asWho(inner) }
+        if !out.phrase.contains(Self.asWho(inner)) { out.phrase += "," + Self.asWho(inner) }
     }
 
     mutating func su(_ args: ArraySlice<ShellWord>, _ ctx: Context, _ flow: Flow, _ out: inout Outcome) {
@@ -180,6 +180,10 @@ extension CommandAnalyzer {
             }
         }
         if rest.isEmpty {
+            if name == "strace" || name == "ltrace" {
+                out.phrase = "traces what a running process does"
+                return
+            }
             if name == "exec" {
                 out.phrase = "changes where the shell's input and output go"
             } else {

@@ -375,6 +375,11 @@ struct CommandAnalyzer {
     mutating func handleAssignment(_ a: ShellAssignment, _ ctx: Context, _ out: inout Outcome, alone: Bool) {
         walkSubstitutions(a.value, ctx, &out)
         let value = a.value.literal ?? a.value.display
+        if value.hasPrefix("() {") || value.hasPrefix("(){") {
+            out.add(.obfuscation, "function definition in an environment variable")
+            out.raise(.runsOpaqueCode, "\(a.name) holds a function definition, a trick (Shellshock) to make a shell run hidden code")
+            return
+        }
         switch a.name {
         case "HISTFILE", "HISTSIZE", "HISTFILESIZE", "HISTCONTROL", "HISTIGNORE":
             if a.name == "HISTCONTROL" && !value.contains("ignorespace") && !value.contains("ignoreboth") { return }

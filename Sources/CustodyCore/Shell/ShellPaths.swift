@@ -40,8 +40,8 @@ enum ShellPaths {
         ".zprofile", "/etc/bash.bashrc", "/etc/environment", "/etc/ld.so.preload", ".git/hooks/", "/etc/xdg/autostart",
         ".config/autostart", "/etc/update-motd.d/", "/etc/anacrontab", ".bash_login", ".bash_logout",
     ]
-    private static let systemPrefixes = ["/etc/", "/usr/", "/boot/", "/lib/", "/lib64/", "/bin/", "/sbin/", "/opt/",
-        "/var/lib/", "/proc/sys/", "/sys/"]
+    private static let systemPrefixes = ["/etc/", "/usr/", "/boot/", "/lib/", "/lib64/", "/bin/", "/sbin/",
+        "/proc/sys/", "/sys/"]
 
     /// What writing (or truncating, unless `append`) a path means.
     static func write(_ path: String, append: Bool) -> WriteMeaning {
