@@ -265,6 +265,22 @@ extension CommandAnalyzer {
         default:
             break
         }
+        if name == "chmod" || name == "chown" || name == "chgrp" {
+            let operands = applySpec(KnowledgeBase.commands[name]!, args, ctx, &out)
+            if operands.count >= 2 {
+                let noun = name == "chmod" ? "permissions" : name == "chown" ? "owner" : "group"
+                let files = Array(operands.dropFirst())
+                out.phrase = "changes the \(noun) of \(Self.joinList(files.prefix(3).map { ShellPaths.clip($0) }))\(files.count > 3 ? " and \(files.count - 3) more" : "") to \(ShellPaths.clip(operands[0], 30))"
+                    + (Self.hasFlag(args, "-R", "--recursive") ? " and everything inside" : "")
+                if name == "chmod", operands[0].contains("777") || operands[0].contains("o+w") || operands[0] == "a+w" {
+                    out.reasons.append("\(operands[0]) lets every user on the machine change these files")
+                }
+                if name == "chmod", operands[0].contains("s") || operands[0].hasPrefix("4") && operands[0].count == 4 {
+                    out.reasons.append("\(operands[0]) makes the program run with its owner's rights (setuid)")
+                }
+            }
+            return
+        }
         if name.hasPrefix("mkfs.") {
             _ = applySpec(KnowledgeBase.commands["mkfs"]!, args, ctx, &out)
             return
@@ -294,6 +310,7 @@ extension CommandAnalyzer {
     /// Runs `words` as a command (wrappers), merging what it does into `out`.
     mutating func wrapped(_ words: ArraySlice<ShellWord>, _ ctx: Context, _ flow: Flow, _ out: inout Outcome, note: String?) {
         var inner = Outcome()
+        inner.effects = out.effects.filter { $0.kind == .networkConnection }
         invoke(words, ctx, flow, &inner)
         merge(inner, into: &out)
         out.phrase = inner.phrase + (note.map { " " + $0 } ?? "")
@@ -351,7 +368,7 @@ extension CommandAnalyzer {
             } else if let r = rule.risk, r < spec.risk {
                 lower = min(lower ?? r, r)
             } else if let r = rule.risk {
-                out.raise(r)
+                out.raise(r, r > spec.risk ? rule.note.map { "\(rule.names[0]) \($0)" } : nil)
             }
             if let note = rule.note, !notes.contains(note) { notes.append(note) }
             if let e = rule.effect { out.add(e) }
@@ -363,7 +380,7 @@ extension CommandAnalyzer {
             }
             let a = w.literal ?? w.display
             if afterDashDash || !(a.hasPrefix("-") && a.count > 1) {
-                if operands.isEmpty, !afterDashDash {
+                if operands.count < 2, !afterDashDash {
                     if let rule = spec.flags.first(where: { $0.names.contains(a) && !a.hasPrefix("-") }) {
                         apply(rule, &out)
                         continue
@@ -391,7 +408,7 @@ extension CommandAnalyzer {
                 apply(rule, &out)
                 matched = true
             }
-            if !matched, !a.hasPrefix("--"), a.count > 2 {
+            if !matched, spec.clusters, !a.hasPrefix("--"), a.count > 2 {
                 for ch in a.dropFirst() {
                     let f = "-" + String(ch)
                     if let rule = spec.flags.first(where: { $0.names.contains(f) }) { apply(rule, &out) }

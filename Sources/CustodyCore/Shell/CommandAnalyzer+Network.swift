@@ -179,7 +179,9 @@ extension CommandAnalyzer {
                     return s
                 }
             let uploadFiles = sends.isEmpty ? [] : files + (args.contains { $0.literal == "-T" || $0.literal == "--upload-file" } ? sends.filter { !$0.hasPrefix("@") } : [])
-            if let file = uploadFiles.first {
+            if let file = uploadFiles.first, file == "-" {
+                out.phrase = "sends data from its input to \(host)"
+            } else if let file = uploadFiles.first {
                 out.phrase = "sends the file \(ShellPaths.clip(file)) to \(host)"
                 for f in uploadFiles where ShellPaths.isSecret(f) {
                     out.add(.readsSecret, f)
@@ -202,7 +204,8 @@ extension CommandAnalyzer {
         } ?? false
         if let u = urls.first { out.add(.download, hosts.first ?? u) }
         if !upload {
-            out.phrase = isFile || output != nil || remoteName ? "downloads a file from \(host)" : "contacts \(host)"
+            let head = args.contains { $0.literal == "-I" || $0.literal == "--head" }
+            out.phrase = head && !isFile ? "contacts \(host)" : "downloads a file from \(host)"
         }
         if let output, !ShellPaths.isSink(output) {
             let m = ShellPaths.write(output, append: false)

@@ -928,7 +928,8 @@ extension CommandAnalyzer {
             out.raise(.changesConfig, "installs software on this machine")
             out.phrase = phrase
             var candidates = packages
-            if let editable = Self.value(args, "-e", "--editable") { candidates.append(editable.hasPrefix(".") || editable.hasPrefix("/") ? editable : "./" + editable) }
+            if let editable = Self.value(args, "-e", "--editable") { candidates.append(editable == "." ? "./" : editable.hasPrefix("/") || editable.hasPrefix("./") ? editable : "./" + editable) }
+            if name == "helm" { candidates = candidates.filter { !$0.hasPrefix("./") && !$0.hasPrefix("/") } }
             let remote = candidates.filter { ShellPaths.isURL($0) || $0.hasPrefix("git+") || $0.hasPrefix("github:") || $0.hasSuffix(".whl") || $0.hasSuffix(".tgz") || $0.hasSuffix(".tar.gz") || $0.hasPrefix("./") || $0.hasPrefix("/") || $0.hasPrefix("file:") || ($0.contains("/") && name == "npm" && !$0.hasPrefix("@")) }
             if let r = remote.first {
                 out.add(.download, ShellPaths.host(ofURL: r) ?? r)

@@ -509,6 +509,7 @@ extension CommandAnalyzer {
         out.phrase = phrase.isEmpty ? "runs nothing" : phrase
         if parsed.isIncomplete { out.reasons.append("the code given to \(label) is incomplete") }
         if !literal {
+            if text.trimmingSpaces() == "${__custody_output__}" { out.phrase = "runs the output of another command as code" }
             out.add(.evaluatesCode, ShellPaths.clip(text, 80))
             out.raise(.runsOpaqueCode, "the code given to \(label) is only complete when the line runs (it uses variables or command output)")
         }
@@ -644,8 +645,8 @@ extension CommandAnalyzer {
             out.phrase = "shares the files in the current folder over the network (a web server on port \(rest.first?.literal ?? "8000"))"
             out.add(.listens, rest.first?.literal ?? "8000")
             out.raise(.networkEgress, "anyone who can reach this machine can download its files")
-        case "pip":
-            packageTool("pip", rest, ctx, &out)
+        case "pip", "pipx":
+            packageTool(module, rest, ctx, &out)
         case "venv", "virtualenv":
             out.phrase = "creates a Python virtual environment in \(rest.last?.literal ?? "a folder")"
             out.raise(.writesFiles)

@@ -59,6 +59,8 @@ struct CommandAnalyzer {
     var exhausted = false
     var nestedIncomplete = false
     var functions: [String: (risk: RiskClass, phrase: String)] = [:]
+    /// File descriptors opened on `/dev/tcp/…` by `exec N<>/dev/tcp/host/port`.
+    var networkFDs: [Int: String] = [:]
     /// Input for the first command of the next pipeline (`ssh host 'bash -s' < script`).
     var pendingFlow: Flow?
     var definingFunctions: Set<String> = []
@@ -292,6 +294,13 @@ struct CommandAnalyzer {
     mutating func handleRedirect(_ r: ShellRedirect, _ ctx: Context, _ out: inout Outcome, _ flow: inout Flow) {
         walkSubstitutions(r.target, ctx, &out)
         let target = r.target.literal ?? r.target.display
+        if let fd = r.fd, let net = ShellPaths.networkPseudoFile(target) { networkFDs[fd] = net }
+        if r.op == "<&" || r.op == ">&", let fd = Int(target), let net = networkFDs[fd] {
+            out.add(.networkConnection, net)
+            out.raise(.networkEgress, "uses the network connection to \(net) opened earlier")
+            if r.op == "<&" { flow.downloadedFrom = net; flow.piped = true }
+            return
+        }
         switch r.op {
         case ">", ">>", ">|", "&>", "&>>", "<>":
             if r.op == "<>", let net = ShellPaths.networkPseudoFile(target) {
@@ -421,7 +430,11 @@ struct CommandAnalyzer {
                 }
                 var inner = ctx
                 inner.depth += 1
+                let first = parts.count
                 let results = analyzeScript(script, inner)
+                for p in parts[first...] {
+                    for e in p.effects where [.download, .decode, .decompress, .carveBytes, .upload].contains(e.kind) { out.add(e.kind, e.detail) }
+                }
                 let phrase = Self.joinList(results.map(\.phrase).filter { !$0.isEmpty })
                 let risk = results.map(\.risk).max() ?? .readOnly
                 out.raise(risk)

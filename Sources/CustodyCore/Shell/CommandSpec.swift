@@ -20,11 +20,14 @@ package struct CommandSpec: Sendable {
     /// Options whose next word is their value (so it is not an operand).
     package var valueOptions: Set<String>
     package var targets: Targets
+    /// False for tools whose single-dash options are words (`openssl x509 -dates`), not letter clusters.
+    package var clusters: Bool
 
     package init(
         _ risk: RiskClass, _ phrase: String, effects: [CommandEffect.Kind] = [], flags: [FlagRule] = [],
-        values: String = "", targets: Targets = .none
+        values: String = "", targets: Targets = .none, clusters: Bool = true
     ) {
+        self.clusters = clusters
         self.risk = risk
         self.phrase = phrase
         self.effects = effects

@@ -386,7 +386,7 @@ package enum KnowledgeBase {
             F("-d", effect: .decode, phrase: "decrypts or decodes data"),
             F("passwd", phrase: "computes a password hash"),
             F("-out", .writesFiles, effect: .writesFile),
-        ], values: "-in -out -key -connect -servername -CAfile -days -subj -newkey -keyout -pass -passin -passout -k -K -iv")),
+        ], values: "-in -out -key -connect -servername -CAfile -days -subj -newkey -keyout -pass -passin -passout -k -K -iv", clusters: false)),
     ]
 
     private static let packages: [(String, CommandSpec)] = [
@@ -512,6 +512,7 @@ package enum KnowledgeBase {
         ("add-apt-repository", S(.changesConfig, "adds the package source {args}", effects: [.changesConfig, .installsPackage], flags: [F("-r --remove", phrase: "removes the package source {args}")])),
         ("apt-key", S(.changesIdentityOrPrivilege, "trusts a new package signing key", effects: [.changesIdentity], flags: [F("list finger", .readOnly, phrase: "lists trusted package signing keys"), F("del", phrase: "removes a trusted package signing key")])),
         ("lsb_release", S(.readOnly, "shows the Linux distribution")),
+        ("containerd", S(.changesConfig, "starts the containerd container runtime", effects: [.changesConfig], flags: [F("config --version -v", .readOnly, phrase: "prints containerd settings")])),
         ("tmux", S(.readOnly, "opens or manages terminal sessions")),
         ("screen", S(.readOnly, "opens or manages terminal sessions")),
         ("supervisorctl", S(.changesConfig, "controls supervised programs", effects: [.changesConfig], flags: [F("status avail", .readOnly, phrase: "shows supervised programs"), F("stop", .destructive, effect: .stopsService, phrase: "stops supervised programs")])),

