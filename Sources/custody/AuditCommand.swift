@@ -26,6 +26,8 @@ struct AuditCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text
         case json
+        case sarif
+        case html
     }
 
     @Argument(help: "The repository to audit (work tree or bare).")
@@ -40,7 +42,7 @@ struct AuditCommand: ParsableCommand {
     @Option(help: "Where custody keeps its state (default $CUSTODY_HOME, else ~/.custody).")
     var workspace: String?
 
-    @Option(help: "Report format: text or json.")
+    @Option(help: "Report format: text, json, sarif (code scanning) or html (one self-contained file).")
     var format: Format = .text
 
     @Option(help: "Write the report to this file instead of standard output.")
@@ -156,8 +158,17 @@ struct AuditCommand: ParsableCommand {
 
             let bytes: [UInt8] =
                 switch format {
-                case .text: Array(TextReport.render(outcome.report).utf8)
+                case .text:
+                    Array(
+                        TextReport.render(
+                            outcome.report,
+                            color: output == nil && isatty(STDOUT_FILENO) == 1
+                                && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+                        ).utf8
+                    )
                 case .json: try JSONReport.render(outcome.report)
+                case .sarif: try SARIFReport.render(outcome.report)
+                case .html: HTMLReport.render(outcome.report)
                 }
             if let output {
                 do {

@@ -37,6 +37,10 @@ package struct AuditReport: Hashable, Sendable, Codable {
     package var startedAt: String
     /// Wall-clock seconds the run took.
     package var durationSeconds: Double
+    /// Commits with findings and who made them (nil in reports of older builds).
+    package var flaggedCommits: [FlaggedCommit]?
+    /// Commits per month by the author's vetting status on the roster (nil when not computed).
+    package var timeline: [TimelineMonth]?
 
     /// An empty report for `repository`; the auditor fills it in.
     package init(repository: RepositoryInfo) {
@@ -52,6 +56,8 @@ package struct AuditReport: Hashable, Sendable, Codable {
         self.problems = []
         self.startedAt = ""
         self.durationSeconds = 0
+        self.flaggedCommits = nil
+        self.timeline = nil
     }
 
     /// True when something could not be read and the report may be missing commits or files.

@@ -173,6 +173,7 @@ package struct Auditor: Sendable {
         report.counts.findings = findings.count
         for finding in findings { report.counts.findingsBySeverity[finding.severity.rawValue, default: 0] += 1 }
         report.counts.problems = report.problems.count
+        CommitFacts.fill(&report, history: history, resolver: resolver)
 
         let context = AuditPassContext(
             repository: repository,

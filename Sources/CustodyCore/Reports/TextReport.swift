@@ -8,7 +8,9 @@ package enum TextReport {
     /// How many refs are listed before "and N more".
     package static let refLimit = 20
 
-    package static func render(_ report: AuditReport) -> String {
+    /// The report as text; `color` adds ANSI colours to severities (the CLI decides: only on a
+    /// terminal and when NO_COLOR is unset). Repository text is never coloured or passed raw.
+    package static func render(_ report: AuditReport, color: Bool = false) -> String {
         var out = ""
         func line(_ text: String = "") { out += text + "\n" }
         func safe(_ text: String) -> String { TerminalText.neutralize(text) }
@@ -85,24 +87,45 @@ package enum TextReport {
 
         if !report.findings.isEmpty {
             line()
-            line("Findings (\(report.findings.count))")
+            line("Findings (\(report.findings.count)), by commit, most serious first")
+            // Findings are sorted most severe first, so first appearance orders commits by risk.
+            var order: [String] = []
+            var byCommit: [String: [Finding]] = [:]
             for finding in report.findings {
-                var place = short(finding.commit)
-                if let path = finding.path {
-                    place += " \(safe(path))"
-                    if let start = finding.startLine {
-                        place += ":\(start)"
-                        if let end = finding.endLine, end != start { place += "-\(end)" }
-                    }
+                if byCommit[finding.commit] == nil { order.append(finding.commit) }
+                byCommit[finding.commit, default: []].append(finding)
+            }
+            var flagged: [String: AuditReport.FlaggedCommit] = [:]
+            for commit in report.flaggedCommits ?? [] { flagged[commit.id] = commit }
+            for commit in order {
+                var header = "  commit \(short(commit))"
+                if let info = flagged[commit] {
+                    let who = info.person.map { "roster: \(safe($0))" } ?? paint("NOT ON ROSTER", "1;31", color)
+                    header += " by \(safe(info.authorName)) <\(safe(info.authorEmail))> (\(who)) · \(day(info.date))"
+                    line(header)
+                    line("    \(safe(info.subject))")
+                } else {
+                    line(header)
                 }
-                line("  \(finding.severity.rawValue.uppercased())  \(safe(finding.ruleID))  \(place)")
-                line("    \(safe(finding.explanation))")
-                if !finding.evidence.isEmpty { line("    \(safe(finding.evidence))") }
-                if !finding.excerpt.isEmpty {
-                    for excerptLine in TerminalText.neutralize(finding.excerpt, multiline: true)
-                        .split(separator: "\n", omittingEmptySubsequences: false).prefix(3)
-                    {
-                        line("    | " + safe(String(excerptLine)))
+                for finding in byCommit[commit] ?? [] {
+                    var place = ""
+                    if let path = finding.path {
+                        place = safe(path)
+                        if let start = finding.startLine {
+                            place += ":\(start)"
+                            if let end = finding.endLine, end != start { place += "-\(end)" }
+                        }
+                    }
+                    let label = paint(finding.severity.rawValue.uppercased(), severityColor(finding.severity), color)
+                    line("    \(label)  \(safe(finding.ruleID))  \(place)")
+                    line("      \(safe(finding.explanation))")
+                    if !finding.evidence.isEmpty { line("      \(safe(finding.evidence))") }
+                    if !finding.excerpt.isEmpty {
+                        for excerptLine in TerminalText.neutralize(finding.excerpt, multiline: true)
+                            .split(separator: "\n", omittingEmptySubsequences: false).prefix(3)
+                        {
+                            line("      | " + safe(String(excerptLine)))
+                        }
                     }
                 }
             }
@@ -124,6 +147,20 @@ package enum TextReport {
         }
         line("Took \(seconds(report.durationSeconds)) (custody \(safe(report.tool.version)))")
         return out
+    }
+
+    private static func paint(_ text: String, _ code: String, _ enabled: Bool) -> String {
+        enabled ? "\u{1b}[\(code)m\(text)\u{1b}[0m" : text
+    }
+
+    private static func severityColor(_ severity: Severity) -> String {
+        switch severity {
+        case .critical: "1;35"
+        case .high: "1;31"
+        case .medium: "33"
+        case .low: "36"
+        case .info: "2"
+        }
     }
 
     private static func findingSummary(_ report: AuditReport) -> String {
