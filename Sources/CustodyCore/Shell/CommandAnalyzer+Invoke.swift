@@ -479,7 +479,6 @@ extension CommandAnalyzer {
         var risk = modeRisk ?? spec.risk
         if let lower { risk = min(risk, lower) }
         out.raise(risk)
-        if out.risk > risk, out.risk < spec.risk { /* raised by flags */ }
         let template = modePhrase ?? spec.phrase
         out.phrase = Self.fill(template, operands, ctx.operandsFromInput) + (notes.isEmpty ? "" : " " + notes.joined(separator: " "))
         if modePhrase == nil, lower == nil {

@@ -1073,9 +1073,6 @@ extension CommandAnalyzer {
             out.raise(.changesConfig)
             out.phrase = "runs \(name) \(ShellPaths.clip(sub, 30))"
         }
-        if ["apt", "apt-get", "yum", "dnf", "zypper", "apk", "pacman", "snap", "aptitude", "microdnf"].contains(name), out.risk > .readOnly, ctx.user == nil {
-            // These need root; without sudo they fail. Still judged by what they would do.
-        }
     }
 
     // MARK: - ip
