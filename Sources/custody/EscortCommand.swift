@@ -1,6 +1,7 @@
 import ArgumentParser
 import CustodyCore
 import CustodyEscort
+import CustodyLedger
 import Foundation
 
 /// `custody escort`: the SSH gateway that gates an engineer's command lines on an escort.
@@ -39,6 +40,10 @@ struct EscortCommand: AsyncParsableCommand {
         @Option(help: "Port to listen on; 0 picks a free one.") var port: Int = 2222
         @Option(help: "Address to listen on.") var listen: String = "127.0.0.1"
         @Option(help: "Directory the engineer's shell starts in.") var directory: String?
+        @Option(help: "Also append session events to this ledger directory (for example <workspace>/ledger).")
+        var ledger: String?
+        @Option(help: "The ledger's signing key (default <workspace>/keys/ledger.key; see `custody keygen`).")
+        var ledgerKey: String?
 
         func run() async throws {
             let configuration: EscortConfiguration
@@ -51,9 +56,27 @@ struct EscortCommand: AsyncParsableCommand {
                     }
                     policyValue = try EscortPolicy.parse(yaml: String(decoding: data, as: UTF8.self), source: policy)
                 }
+                var sinks: [any SessionEventSink] = []
+                if let ledger {
+                    let keyPath = ledgerKey ?? workspace.resolved.root + "/keys/ledger.key"
+                    guard let bytes = FileManager.default.contents(atPath: keyPath), bytes.count < 4096 else {
+                        throw CustodyError(.configuration, "cannot read ledger key", location: keyPath)
+                    }
+                    let signer: NoteSigner
+                    do {
+                        signer = try Self.signer(skey: String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+                    } catch {
+                        throw CustodyError(.configuration, "not a ledger signing key (\(error))", location: keyPath)
+                    }
+                    do {
+                        sinks.append(LedgerEventSink(ledger: try Ledger.open(directory: ledger, signer: signer, options: .init(checkpointEvery: 64))))
+                    } catch {
+                        throw CustodyError(.configuration, "cannot open the ledger: \(error)", location: ledger)
+                    }
+                }
                 configuration = EscortConfiguration(
                     roster: rosterValue, policy: policyValue, workspace: workspace.resolved,
-                    host: listen, port: port, shellDirectory: directory
+                    host: listen, port: port, shellDirectory: directory, sinks: sinks
                 )
             } catch {
                 throw reportError(error)
@@ -67,6 +90,20 @@ struct EscortCommand: AsyncParsableCommand {
             }
             writeToStandardOutput(Array("listening on \(listen):\(server.port)\nhost key \(server.hostPublicKey)\n".utf8))
             try await server.waitUntilClosed()
+        }
+
+        /// Reads `PRIVATE+KEY+name+keyid+base64`. The key's base64 may itself contain '+', so
+        /// only the first four separators count (NoteSigner(skey:) on wt-ledger splits on all).
+        static func signer(skey: String) throws -> NoteSigner {
+            let parts = skey.split(separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
+            guard parts.count == 5, parts[0] == "PRIVATE", parts[1] == "KEY",
+                let raw = Data(base64Encoded: String(parts[4])), raw.count == 33, raw.first == 0x01
+            else { throw CustodyError(.configuration, "signer key must be PRIVATE+KEY+name+keyid+key") }
+            let signer = try NoteSigner(name: String(parts[2]), seed: Array(raw.dropFirst()))
+            guard signer.verifier.vkey.split(separator: "+", maxSplits: 2).dropFirst().first.map(String.init) == String(parts[3]) else {
+                throw CustodyError(.configuration, "signer key id does not match the key")
+            }
+            return signer
         }
     }
 
