@@ -48,7 +48,8 @@ struct EscortCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration: EscortConfiguration
             do {
-                let rosterValue = try RosterFile.load(path: roster)
+                let rosterValue: Roster
+                do { rosterValue = try RosterLoader.load(path: roster) } catch let error as RosterValidationError { throw error.error }
                 var policyValue = EscortPolicy.safeDefault
                 if let policy {
                     guard let data = FileManager.default.contents(atPath: policy) else {

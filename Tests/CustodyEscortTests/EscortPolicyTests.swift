@@ -52,27 +52,6 @@ struct EscortPolicyTests {
         #expect(throws: CustodyError.self) { try EscortPolicy.parse(yaml: text) }
     }
 
-    @Test func rosterFileReadsPeopleAndRejectsDuplicates() throws {
-        let roster = try RosterFile.parse(yaml: """
-            people:
-              - id: jdoe
-                name: Jane Doe
-                keys: ["ssh-ed25519 AAAA jane@laptop"]
-                citizenship: [us]
-                usPerson: true
-                clearance: top-secret
-                roles: [developer, escort]
-            """)
-        let jane = try #require(roster.person(id: "jdoe"))
-        #expect(jane.citizenship == ["US"])
-        #expect(jane.clearance == .topSecret)
-        #expect(jane.keys.count == 1)
-        #expect(throws: CustodyError.self) {
-            try RosterFile.parse(yaml: "people:\n  - id: a\n  - id: a\n")
-        }
-        #expect(throws: CustodyError.self) { try RosterFile.parse(yaml: "people:\n  - name: nobody\n") }
-    }
-
     @Test func terminalTextNeutralizesEscapesAndBidi() {
         let shown = TerminalText.neutralize(Array("ls\u{1B}[2J\u{202E}x\n".utf8) + [0xFF])
         #expect(shown == "ls^[[2J<U+202E>x\\n\u{FFFD}")
