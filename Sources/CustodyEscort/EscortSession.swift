@@ -345,6 +345,7 @@ final class EscortSession: @unchecked Sendable {
                 gateway.sink.record(SessionEvent(type: "session.paused", session: id, person: who))
                 marker("paused\(who.map { " by \($0)" } ?? " (no escort)")")
                 editor.reset()
+                lastPausedNotice = .uptimeNanoseconds(0)
             case .resumed(let who):
                 gateway.sink.record(SessionEvent(type: "session.resumed", session: id, person: who))
                 marker("resumed\(who.map { " by \($0)" } ?? "")")

@@ -9,7 +9,7 @@ import Testing
 struct EscortEndToEndTests {
     static let scenarios = [
         "waits_then_approved", "denied", "readonly", "obfuscated", "escort_leaves", "self_escort",
-        "unknown_key", "recording", "fullscreen", "client_killed", "concurrent",
+        "unknown_key", "recording", "fullscreen", "client_killed", "idle_timeout", "concurrent",
     ]
 
     @Test(arguments: scenarios)

@@ -279,6 +279,16 @@ def scenario_obfuscated(gw, args):
 
 def scenario_escort_leaves(gw, args):
     eng, esc = join(gw)
+    # The escort pauses: input is held until the escort resumes.
+    esc.send("p")
+    eng.expect(rb"the escort paused the session")
+    held = os.path.join(gw.home, "held")
+    eng.sendline(f"touch {held}")
+    eng.expect(rb"input is paused")
+    esc.send("p")
+    eng.expect(rb"the escort resumed the session")
+    time.sleep(0.2)
+    check(not os.path.exists(held), "input typed while paused reached the shell")
     esc.close(force=True)
     eng.expect(rb"the escort left; input is paused")
     paused = os.path.join(gw.home, "paused")
@@ -473,6 +483,15 @@ def scenario_concurrent(gw, args):
     check(len(gw.sessions()) == count, "not every session was recorded")
 
 
+def scenario_idle_timeout(gw, args):
+    eng, esc = join(gw)
+    eng.expect(rb"session ended: idle for longer than the policy allows", timeout=20)
+    esc.expect(rb"session ended: idle")
+    eng.expect(pexpect.EOF)
+    sessions = gw.sessions()
+    check(sessions[0]["endReason"] == "idle for longer than the policy allows", f"summary {sessions}")
+
+
 SCENARIOS = {name[len("scenario_"):]: fn for name, fn in globals().items() if name.startswith("scenario_")}
 
 
@@ -484,6 +503,8 @@ def main():
     args = parser.parse_args()
     root = tempfile.mkdtemp(prefix="custody-escort-e2e-")
     policy = READONLY_POLICY if args.scenario in ("readonly", "obfuscated") else DEFAULT_POLICY
+    if args.scenario == "idle_timeout":
+        policy = DEFAULT_POLICY + "  idleSeconds: 2\n"
     gw = Gateway(args.custody, root, policy, PEOPLE)
     try:
         gw.start()
