@@ -17,7 +17,10 @@ struct EscortCommand: AsyncParsableCommand {
         var workspace: String?
 
         var resolved: EscortWorkspace {
-            if let workspace { return EscortWorkspace(root: workspace) }
+            if let workspace {
+                let absolute = workspace.hasPrefix("/") ? workspace : FileManager.default.currentDirectoryPath + "/" + workspace
+                return EscortWorkspace(root: absolute)
+            }
             if let home = ProcessInfo.processInfo.environment["CUSTODY_HOME"], !home.isEmpty { return EscortWorkspace(root: home) }
             return EscortWorkspace(root: NSHomeDirectory() + "/.custody")
         }
