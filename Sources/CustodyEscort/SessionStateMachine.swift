@@ -112,9 +112,6 @@ package struct SessionStateMachine: Sendable {
                 actions += [.decided(proposal, decision: "auto-approved", by: nil, reason: "policy"), .forward(line + [0x0A])]
                 return actions
             }
-            if !requiresEscort {
-                return [.proposed(proposal, needsApproval: false), .forward(line + [0x0A])]
-            }
             pending = proposal
             return [.proposed(proposal, needsApproval: true), .askEscort(proposal), .tellEngineer("waiting for the escort's approval (ctrl-c withdraws)")]
         case .approve(let who):

@@ -444,6 +444,20 @@ def scenario_fullscreen(gw, args):
     esc.expect(rb"line 2 from eng waits for you")
     time.sleep(0.3)
     check(not os.path.exists(after), "gate did not return after the full-screen program")
+    esc.send("d")
+    esc.send("no\r")
+    eng.expect(rb"denied by esc: no")
+    # The escort stops a full-screen program with k; the gate comes back.
+    approve(eng, esc, f"python3 {program}", 3)
+    eng.expect(rb"RAW-READY")
+    time.sleep(0.2)
+    esc.send("k")
+    esc.expect(rb"stopped the full-screen program")
+    eng.expect(rb"eng\$ ")
+    eng.sendline(f"touch {after}")
+    esc.expect(rb"line 4 from eng waits for you")
+    time.sleep(0.3)
+    check(not os.path.exists(after), "gate did not return after the escort stopped the program")
 
 
 def scenario_client_killed(gw, args):
