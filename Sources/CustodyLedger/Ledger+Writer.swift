@@ -13,8 +13,8 @@ import Darwin
 /// One process at a time writes (an exclusive `flock` on `.state/lock`). Each append writes its
 /// blobs, then one frame to the journal `.state/journal` (a single `write`), then updates the
 /// in-memory tiles; a full tile or bundle is written as soon as it completes. ``checkpoint()``
-/// writes the partial bundle and tiles (temp file, fsync, rename), signs the checkpoint, stores it
-/// as `checkpoints/<size>`, then replaces `checkpoint`, then empties the journal. A process killed
+/// writes the partial bundle and tiles (temp file, fsync, rename), signs the checkpoint, replaces
+/// `checkpoint`, keeps a copy as `checkpoints/<size>`, then empties the journal. A process killed
 /// at any point leaves a log that verifies at its last checkpoint; ``open(directory:signer:options:)``
 /// re-integrates the journal's complete frames and seals them.
 ///
@@ -226,6 +226,9 @@ struct WriterState {
         }
         checkpointSize = sealed
         checkpointBytes = bytes
+        if !FileIO.exists(path("checkpoints/\(sealed)")) {
+            try FileIO.writeAtomically(bytes, to: path("checkpoints/\(sealed)"), sync: options.durable)
+        }
         partials = Set(currentPartialPaths())
         try replayJournal()
         if size != checkpointSize { try writeCheckpoint() }
@@ -355,13 +358,15 @@ struct WriterState {
         }
         let body = Checkpoint(origin: signer.name, size: size, root: range.root()).text
         let note = try signer.signNote(body)
-        try FileIO.writeAtomically(note, to: path("checkpoints/\(size)"), sync: sync)
         if sync {
             for dir in Set(written.map { FileIO.dirname(path($0)) }) { FileIO.syncDirectory(dir) }
-            FileIO.syncDirectory(path("checkpoints"))
         }
+        // `checkpoint` first, then the kept copy: a kill in between leaves no kept checkpoint that
+        // is newer than `checkpoint` (which verify would call a rollback); recovery adds the copy.
         try FileIO.writeAtomically(note, to: path("checkpoint"), sync: sync)
         if sync { FileIO.syncDirectory(directory) }
+        try FileIO.writeAtomically(note, to: path("checkpoints/\(size)"), sync: sync)
+        if sync { FileIO.syncDirectory(path("checkpoints")) }
         checkpointSize = size
         checkpointBytes = note
         _ = ftruncate(journalFD, 0)

@@ -29,9 +29,15 @@ package enum LedgerVerifier {
     ///
     /// - Throws: ``LedgerError``: `notALedger` (no directory or no checkpoint), `io` (unreadable),
     ///   `tampered` with a message that starts with the place (entry, tile, checkpoint or blob).
-    package static func verify(directory: String, key: NoteVerifier) throws -> LedgerVerification {
+    ///
+    /// - Parameter trusted: checkpoints kept outside the ledger (name → signed note bytes), e.g. the
+    ///   last one a witness or an auditor saw: each must be signed, not newer than `checkpoint`
+    ///   (rollback), and its root must equal the root recomputed at its size (fork).
+    package static func verify(
+        directory: String, key: NoteVerifier, trusted: [(name: String, note: [UInt8])] = []
+    ) throws -> LedgerVerification {
         var run = VerifierRun(directory: directory, key: key)
-        try run.checkCheckpoints()
+        try run.checkCheckpoints(trusted: trusted)
         try run.checkTree()
         run.countUnsealed()
         return run.result
@@ -53,8 +59,8 @@ private struct VerifierRun {
 
     private func failure(_ message: String) -> LedgerError { LedgerError(.tampered, message) }
 
-    private func load(_ name: String) throws -> Checkpoint {
-        guard let bytes = try FileIO.read(directory + "/" + name, limit: SignedNote.maximumSize) else {
+    private func load(_ name: String, bytes given: [UInt8]? = nil) throws -> Checkpoint {
+        guard let bytes = try given ?? FileIO.read(directory + "/" + name, limit: SignedNote.maximumSize) else {
             throw failure("\(name): checkpoint is missing")
         }
         do {
@@ -64,7 +70,7 @@ private struct VerifierRun {
         }
     }
 
-    mutating func checkCheckpoints() throws {
+    mutating func checkCheckpoints(trusted: [(name: String, note: [UInt8])]) throws {
         guard FileIO.isDirectory(directory) else { throw LedgerError(.notALedger, "\(directory): no such directory") }
         guard FileIO.exists(directory + "/checkpoint") else {
             throw LedgerError(.notALedger, "\(directory): no checkpoint (not a ledger)")
@@ -97,6 +103,18 @@ private struct VerifierRun {
         if let newest = kept.last, newest.1 > latest.size {
             throw failure(
                 "checkpoint: size \(latest.size) is behind \(newest.0) (rollback or truncation of the log)")
+        }
+        for (name, note) in trusted {
+            let checkpoint = try load(name, bytes: note)
+            guard checkpoint.origin == latest.origin else { throw failure("\(name): origin differs from checkpoint") }
+            guard checkpoint.size <= latest.size else {
+                throw failure("checkpoint: size \(latest.size) is behind the trusted \(name) at size \(checkpoint.size) (rollback)")
+            }
+            if let other = bySize[checkpoint.size]?.first, other.root != checkpoint.root {
+                throw failure("\(name): root differs from \(other.name) at the same size \(checkpoint.size) (fork)")
+            }
+            bySize[checkpoint.size, default: []].append((name, checkpoint.root))
+            result.checkpoints += 1
         }
     }
 

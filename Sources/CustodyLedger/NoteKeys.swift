@@ -24,7 +24,8 @@ package struct NoteVerifier: Sendable, Hashable {
     /// - Throws: ``LedgerError`` (`badKey`) on any malformed part or a key ID that does not match.
     package init(vkey: String) throws {
         let text = vkey.hasSuffix("\n") ? String(vkey.dropLast()) : vkey
-        let parts = text.split(separator: "+", omittingEmptySubsequences: false)
+        // The base64 key may itself contain '+': split at the first two only.
+        let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3 else { throw LedgerError(.badKey, "verifier key must be name+keyid+key") }
         let name = String(parts[0])
         guard NoteVerifier.isValidName(name) else { throw LedgerError(.badKey, "verifier key has an invalid name") }
@@ -105,7 +106,7 @@ package struct NoteSigner: Sendable {
     /// - Throws: ``LedgerError`` (`badKey`) when it does not parse or its key ID does not match.
     package init(skey: String) throws {
         let text = skey.hasSuffix("\n") ? String(skey.dropLast()) : skey
-        let parts = text.split(separator: "+", omittingEmptySubsequences: false)
+        let parts = text.split(separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
         guard parts.count == 5, parts[0] == "PRIVATE", parts[1] == "KEY" else {
             throw LedgerError(.badKey, "signer key must be PRIVATE+KEY+name+keyid+key")
         }

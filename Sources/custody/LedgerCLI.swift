@@ -36,7 +36,7 @@ enum LedgerCLI {
                 throw CLIFailure(code: CustodyExit.configuration, message: "cannot read verifier key file \(argument)")
             }
             text = String(decoding: bytes, as: UTF8.self).trimmedWhitespace()
-        } else if argument.split(separator: "+", omittingEmptySubsequences: false).count == 3 {
+        } else if argument.split(separator: "+", omittingEmptySubsequences: false).count >= 3 {
             text = argument  // the vkey itself
         } else {
             throw CLIFailure(code: CustodyExit.configuration, message: "no verifier key file at \(argument)")

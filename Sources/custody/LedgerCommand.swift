@@ -32,15 +32,25 @@ struct LedgerVerifyCommand: AsyncParsableCommand {
     @Option(help: "The log's verifier key: a .vkey file or the vkey itself.")
     var key: String
 
+    @Option(help: "A checkpoint saved outside the ledger (e.g. by an auditor or witness); repeatable. Detects rollback and forks below it.")
+    var trusted: [String] = []
+
     @OptionGroup var workspace: WorkspaceOptions
 
     func run() async throws {
         try LedgerCLI.run {
             let key = try LedgerCLI.verifier(key)
             let dir = directory ?? workspace.ledgerDirectory
+            var notes: [(name: String, note: [UInt8])] = []
+            for path in trusted {
+                guard let note = try FileIO.read(path, limit: SignedNote.maximumSize) else {
+                    throw CLIFailure(code: CustodyExit.incomplete, message: "cannot read trusted checkpoint \(path)")
+                }
+                notes.append((path, note))
+            }
             let result: LedgerVerification
             do {
-                result = try LedgerVerifier.verify(directory: dir, key: key)
+                result = try LedgerVerifier.verify(directory: dir, key: key, trusted: notes)
             } catch let error as LedgerError where error.code == .tampered {
                 throw CLIFailure(code: CustodyExit.failed, message: "ledger verification failed: \(error.message)")
             }

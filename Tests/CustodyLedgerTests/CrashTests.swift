@@ -103,7 +103,7 @@ import Darwin
             let every = [1, 3, 7, 100][round % 4]
             var arguments = ["ledger", "append-test", log, "--key", keyFile, "--checkpoint-every", String(every), "--size", "300"]
             if round % 3 != 0 { arguments.append("--no-sync") }
-            let wait = 40 + Int(generator.next() % 160)
+            let wait = 120 + Int(generator.next() % 250)
             let (output, killed) = try Self.runAndKill(binary: binary, arguments: arguments, milliseconds: wait)
             if killed { kills += 1 }
             if let last = Self.lastIndex(output) { completed = max(completed, last + 1) }

@@ -95,7 +95,7 @@ import Testing
                 }
                 try Merkle.verifyConsistency(oldSize: UInt64(old), newSize: UInt64(new), oldRoot: oldRoot, newRoot: newRoot, proof: proof)
                 if old < new {
-                    // Swapped roots, truncated proof, extended proof, wrong sizes.
+                    // Swapped roots, truncated proof, extended proof.
                     #expect(throws: LedgerError.self) {
                         try Merkle.verifyConsistency(oldSize: UInt64(old), newSize: UInt64(new), oldRoot: newRoot, newRoot: oldRoot, proof: proof)
                     }
@@ -105,8 +105,15 @@ import Testing
                     #expect(throws: LedgerError.self) {
                         try Merkle.verifyConsistency(oldSize: UInt64(old), newSize: UInt64(new), oldRoot: oldRoot, newRoot: newRoot, proof: proof + [oldRoot])
                     }
-                    #expect(throws: LedgerError.self) {
-                        try Merkle.verifyConsistency(oldSize: UInt64(old), newSize: UInt64(new + 1), oldRoot: oldRoot, newRoot: newRoot, proof: proof)
+                    // A bit flip in any proof hash.
+                    for j in proof.indices {
+                        var bad = proof
+                        var bytes = bad[j].bytes
+                        bytes[(j * 7) % 32] ^= 0x80
+                        bad[j] = MerkleHash(bytes: bytes)!
+                        #expect(throws: LedgerError.self) {
+                            try Merkle.verifyConsistency(oldSize: UInt64(old), newSize: UInt64(new), oldRoot: oldRoot, newRoot: newRoot, proof: bad)
+                        }
                     }
                 }
             }

@@ -100,6 +100,25 @@ import Testing
         verifyFails(dir, naming: "checkpoint: size 101 is behind checkpoints/601")
     }
 
+    @Test func aCleanTruncationIsCaughtByACheckpointKeptOutside() throws {
+        let dir = try Self.makeLedger()
+        defer { TestPaths.remove(dir) }
+        let saved = try #require(try FileIO.read(dir + "/checkpoint"))  // an auditor kept this one (size 601)
+        // The attacker rewinds the whole directory to size 101: every file above it goes.
+        let old = try #require(try FileIO.read(dir + "/checkpoints/101"))
+        try FileIO.writeAtomically(old, to: dir + "/checkpoint", sync: false)
+        for name in FileIO.list(dir + "/checkpoints") where name != "1" && name != "101" { FileIO.remove(dir + "/checkpoints/" + name) }
+        // The shortened log is self-consistent…
+        #expect(try LedgerVerifier.verify(directory: dir, key: Self.signer.verifier).size == 101)
+        // …but not with the checkpoint that left the host.
+        do {
+            _ = try LedgerVerifier.verify(directory: dir, key: Self.signer.verifier, trusted: [("saved.checkpoint", saved)])
+            Issue.record("rollback below a trusted checkpoint was not detected")
+        } catch let error as LedgerError {
+            #expect(error.message == "checkpoint: size 101 is behind the trusted saved.checkpoint at size 601 (rollback)")
+        }
+    }
+
     @Test func reorderingEntriesIsDetected() throws {
         let dir = try Self.makeLedger()
         defer { TestPaths.remove(dir) }
@@ -147,7 +166,8 @@ import Testing
         defer { TestPaths.remove(dir) }
         let blob = try #require(TestPaths.files(dir).first { $0.hasPrefix("blobs/") })
         FileIO.remove(dir + "/" + blob)
-        verifyFails(dir, naming: "entry 150: blob \(blob) is missing")
+        verifyFails(dir, naming: "blob \(blob) is missing")
+        verifyFails(dir, naming: "entry 420: ")
     }
 }
 

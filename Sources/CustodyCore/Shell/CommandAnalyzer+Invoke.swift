@@ -90,6 +90,11 @@ extension CommandAnalyzer {
 
     mutating func invoke(_ words: ArraySlice<ShellWord>, _ ctx: Context, _ flow: Flow, _ out: inout Outcome) {
         guard let first = words.first else { return }
+        guard ctx.wrappers <= Self.maxWrappers, ctx.depth <= Self.maxNesting + 1 else {
+            out.phrase = "runs a command nested too deeply to explain"
+            out.raise(.unknown, "commands wrap or nest each other too deeply")
+            return
+        }
         let resolved = Self.resolveName(first)
         if let reason = resolved.obfuscation {
             out.add(.obfuscation, reason)
@@ -309,6 +314,13 @@ extension CommandAnalyzer {
 
     /// Runs `words` as a command (wrappers), merging what it does into `out`.
     mutating func wrapped(_ words: ArraySlice<ShellWord>, _ ctx: Context, _ flow: Flow, _ out: inout Outcome, note: String?) {
+        guard ctx.wrappers < Self.maxWrappers else {
+            out.phrase = "runs a command wrapped too many times to explain"
+            out.raise(.unknown, "more than \(Self.maxWrappers) commands wrap each other")
+            return
+        }
+        var ctx = ctx
+        ctx.wrappers += 1
         var inner = Outcome()
         inner.effects = out.effects.filter { $0.kind == .networkConnection }
         invoke(words, ctx, flow, &inner)
@@ -345,7 +357,7 @@ extension CommandAnalyzer {
             }
             i += 1
         }
-        return (args[i...], options)
+        return (args.suffix(from: min(i, args.endIndex)), options)
     }
 
     /// Applies a knowledge-base entry; returns the operands.

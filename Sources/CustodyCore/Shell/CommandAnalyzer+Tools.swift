@@ -61,7 +61,7 @@ extension CommandAnalyzer {
             }
             i += 1
         }
-        let rest = args[i...]
+        let rest = args.suffix(from: min(i, args.endIndex))
         guard let sub = rest.first?.literal else {
             out.phrase = "runs git"
             return
@@ -241,7 +241,7 @@ extension CommandAnalyzer {
         let globals: Set<String> = ["-H", "--host", "--context", "-c", "--config", "--log-level", "-l"]
         var i = args.startIndex
         while i < args.endIndex, let a = args[i].literal, a.hasPrefix("-") { i += globals.contains(a) ? 2 : 1 }
-        var rest = args[i...]
+        var rest = args.suffix(from: min(i, args.endIndex))
         guard var sub = rest.first?.literal else { out.phrase = "runs \(name)"; return }
         rest = rest.dropFirst()
         if ["container", "image", "volume", "network", "system", "builder", "compose", "buildx", "plugin", "secret", "service", "stack", "node", "context"].contains(sub),
@@ -351,7 +351,7 @@ extension CommandAnalyzer {
         }
         guard i < rest.endIndex else { out.phrase = "starts a container"; return }
         let image = rest[i].literal ?? rest[i].display
-        let command = rest[(i + 1)...]
+        let command = rest.suffix(from: min(i + 1, rest.endIndex))
         out.add(.runsContainer, image)
         out.raise(.runsOpaqueCode, "the image \(ShellPaths.clip(image, 40)) contains programs that are not shown here")
         out.phrase = "\(create ? "creates" : "starts") a container from the image \(ShellPaths.clip(image, 50))"
@@ -359,6 +359,7 @@ extension CommandAnalyzer {
             var inner = ctx
             inner.place = "inside the container"
             inner.depth += 1
+            inner.wrappers += 1
             var o = Outcome()
             invoke(command, inner, Flow(), &o)
             merge(o, into: &out)
@@ -381,7 +382,7 @@ extension CommandAnalyzer {
         while i < rest.endIndex {
             let a = rest[i].literal ?? rest[i].display
             if a == "--" {
-                command = rest[(i + 1)...]
+                command = rest.suffix(from: min(i + 1, rest.endIndex))
                 break
             }
             if a.hasPrefix("-"), a.count > 1 {
@@ -393,12 +394,12 @@ extension CommandAnalyzer {
                 target = a
                 i += 1
                 if kind == "container" {
-                    command = rest[i...]
+                    command = rest.suffix(from: min(i, rest.endIndex))
                     break
                 }
                 continue
             }
-            command = rest[i...]
+            command = rest.suffix(from: min(i, rest.endIndex))
             break
         }
         let where_ = "inside \(kind) \(ShellPaths.clip(target ?? "?", 40))"
@@ -414,6 +415,7 @@ extension CommandAnalyzer {
         var inner = ctx
         inner.place = where_
         inner.depth += 1
+        inner.wrappers += 1
         guard inner.depth <= Self.maxNesting else {
             out.raise(.unknown, "nested too deeply")
             return
@@ -1080,7 +1082,7 @@ extension CommandAnalyzer {
         let changing = ops.contains { ["add", "del", "delete", "set", "flush", "change", "replace", "append", "prepend", "exec"].contains($0) }
         if ops.first == "netns", ops.contains("exec") {
             if let idx = args.firstIndex(where: { $0.literal == "exec" }), idx + 2 < args.endIndex {
-                wrapped(args[(idx + 2)...], ctx, Flow(), &out, note: "inside the network namespace \(args[idx + 1].literal ?? "")")
+                wrapped(args.suffix(from: min(idx + 2, args.endIndex)), ctx, Flow(), &out, note: "inside the network namespace \(args[idx + 1].literal ?? "")")
                 return
             }
         }

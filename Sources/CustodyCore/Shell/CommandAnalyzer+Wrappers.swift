@@ -30,7 +30,7 @@ extension CommandAnalyzer {
             i += 1
         }
         if name == "doas", user == "root" { user = "root" }
-        let rest = args[i...]
+        let rest = args.suffix(from: min(i, args.endIndex))
         var inner = ctx
         inner.user = user
         out.add(.elevatesPrivilege, user)
@@ -135,7 +135,7 @@ extension CommandAnalyzer {
             }
             break
         }
-        let rest = args[i...]
+        let rest = args.suffix(from: min(i, args.endIndex))
         if rest.isEmpty {
             out.phrase = "shows environment variables"
             return
@@ -304,10 +304,11 @@ extension CommandAnalyzer {
             case "-exec", "-execdir", "-ok", "-okdir":
                 var j = i + 1
                 while j < args.endIndex, args[j].literal != ";", args[j].literal != "+" { j += 1 }
-                let command = args[(i + 1)..<j]
+                let command = args[min(i + 1, j)..<min(j, args.endIndex)]
                 if !command.isEmpty {
                     var inner = ctx
                     inner.operandsFromInput = true
+                    inner.wrappers += 1
                     var o = Outcome()
                     invoke(command, inner, Flow(), &o)
                     merge(o, into: &out)
@@ -574,7 +575,7 @@ extension CommandAnalyzer {
             if values.contains(a) { i += 2; continue }
             i += 1
         }
-        let rest = args[i...]
+        let rest = args.suffix(from: min(i, args.endIndex))
         if encoded, let code {
             out.add(.decode, "PowerShell -EncodedCommand")
             out.add(.runsInlineCode, ShellPaths.clip(code.literal ?? code.display, 60))

@@ -14,7 +14,12 @@ struct CommandAnalyzer {
         var place: String?
         /// True under xargs / find -exec: operands come from the input.
         var operandsFromInput = false
+        /// How many wrappers (sudo, env, nohup…) enclose the command; bounded.
+        var wrappers = 0
     }
+
+    /// Most wrappers (sudo sudo env nohup …) followed around one command.
+    static let maxWrappers = 24
 
     /// What a pipeline stage receives on its input.
     struct Flow {

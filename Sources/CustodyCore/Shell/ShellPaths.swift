@@ -103,7 +103,7 @@ enum ShellPaths {
     static func host(ofURL text: String, bare: Bool = false) -> String? {
         var rest = Substring(text)
         var hasScheme = false
-        if let range = text.firstRange(of: "://") {
+        if let range = text.byteRange(of: "://") {
             let scheme = text[..<range.lowerBound]
             guard !scheme.isEmpty, scheme.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "." || $0 == "-" })
             else { return nil }
