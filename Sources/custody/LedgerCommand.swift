@@ -146,6 +146,7 @@ struct LedgerAppendTestCommand: AsyncParsableCommand {
     @Option var size: Int = 200
     @Flag var noSync = false
     @Flag var quiet = false
+    @Option var delayMicroseconds: Int = 0
 
     func run() async throws {
         try LedgerCLI.run {
@@ -160,6 +161,7 @@ struct LedgerAppendTestCommand: AsyncParsableCommand {
                     .event, sessionId: "bench", event: "command.approved", fields: ["n": .int(Int64(i)), "pad": .string(filler)])
                 let index = try ledger.append(entry)
                 if !quiet { LedgerCLI.output("\(index)\n") }
+                if delayMicroseconds > 0 { usleep(UInt32(delayMicroseconds)) }
             }
             try ledger.checkpoint()
             if quiet { LedgerCLI.output("appended \(ledger.size - start)\n") }
