@@ -16,7 +16,10 @@ struct LedgerCommand: AsyncParsableCommand {
             Exit codes: 0 ok; 1 verification failed (the message names the first entry, tile, \
             checkpoint or blob that does not match); 2 bad key file; 3 ledger unreadable.
             """,
-        subcommands: [LedgerVerifyCommand.self, LedgerShowCommand.self, LedgerProofCommand.self, LedgerAppendTestCommand.self]
+        subcommands: [
+            LedgerVerifyCommand.self, LedgerShowCommand.self, LedgerProofCommand.self, LedgerRecordAuditCommand.self,
+            LedgerAppendTestCommand.self,
+        ]
     )
 }
 
