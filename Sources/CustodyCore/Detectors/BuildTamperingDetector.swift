@@ -100,6 +100,7 @@ struct BuildTamperingDetector: Detector {
                 default: break
                 }
             }
+            if signals.contains(.unpacksArchive), signals.isDisjoint(with: [.execute, .download, .carve, .scramble]) { continue }
             total.formUnion(signals)
             signalLines.append((line, signals))
         }

@@ -204,6 +204,11 @@ enum CProbeChecker {
         case members
     }
 
+    /// Words after which `{` opens a block, not an initializer.
+    private static let blockWords: Set<[UInt8]> = Set(
+        ["else", "do", "try", "const", "noexcept", "override", "final", "mutable", "return"].map { Array($0.utf8) }
+    )
+
     private static let controlKeywords: Set<[UInt8]> = Set(["if", "for", "while", "switch"].map { Array($0.utf8) })
     private static let aggregateKeywords: Set<[UInt8]> = Set(["struct", "union", "class", "namespace"].map { Array($0.utf8) })
 
@@ -255,6 +260,8 @@ enum CProbeChecker {
                 switch token.text {
                 case Array("=".utf8):
                     if depthIsStatementLevel { pendingEquals = true }
+                    pendingAggregate = false
+                    pendingEnum = false
                 case Array(";".utf8):
                     if depthIsStatementLevel {
                         pendingEquals = false
@@ -262,14 +269,25 @@ enum CProbeChecker {
                         pendingAggregate = false
                     }
                 case Array("(".utf8), Array("[".utf8):
+                    if token.text == Array("(".utf8) {
+                        pendingAggregate = false
+                        pendingEnum = false
+                    }
                     let control = token.text == Array("(".utf8) && previous.map { $0.kind == .identifier && controlKeywords.contains($0.text) } == true
                     stack.append((token.text[0], token.line, nil, control))
                 case Array("{".utf8):
                     let brace: Brace
-                    if pendingEnum {
+                    let previousIsWord = previous.map { $0.kind == .identifier && !Self.blockWords.contains($0.text) } ?? false
+                    if pendingEquals && depthIsStatementLevel {
+                        brace = .initializer
+                    } else if pendingEnum {
                         brace = .initializer
                     } else if pendingAggregate {
                         brace = .members
+                    } else if previous?.kind == .literal {
+                        brace = .members  // extern "C" {
+                    } else if previousIsWord && !stack.isEmpty {
+                        brace = .initializer  // C++ braced initialization: std::vector<int> v{1, 2};
                     } else if pendingEquals || !(depthIsStatementLevel) || isPunct(previous, ",") || isPunct(previous, "=")
                         || (previous?.kind == .identifier && previous.map { $0.text.elementsEqual("return".utf8) } == true)
                     {

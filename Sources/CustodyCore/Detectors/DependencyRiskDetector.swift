@@ -79,7 +79,7 @@ struct DependencyRiskDetector: Detector {
             let lines = added[dep.line].map { [$0] } ?? []
             let previous = oldByName[dep.name]
             guard previous == nil || previous?.spec != dep.spec else { continue }
-            let source = Manifests.source(of: dep.spec)
+            let source = Manifests.source(of: dep.spec, ecosystem: ecosystem)
             let printableName = BuildText.printable(dep.name.utf8, limit: 100)
             if previous == nil {
                 newNames.append(dep.name)
@@ -98,8 +98,8 @@ struct DependencyRiskDetector: Detector {
                     ))
                 }
             }
-            let oldSource = previous.map { Manifests.source(of: $0.spec) }
-            if source != .registry, oldSource != source, !(ecosystem == .swiftpm && source == .url) {
+            let oldSource = previous.map { Manifests.source(of: $0.spec, ecosystem: ecosystem) }
+            if source != .registry, oldSource != source {
                 let isPath = source == .path
                 findings.append(Finding(
                     rule: Self.unusualSource, commit: context.commit, change: change, lines: lines,

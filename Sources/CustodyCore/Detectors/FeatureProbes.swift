@@ -16,6 +16,16 @@ enum FeatureProbes {
         var lines: ClosedRange<Int>
         /// The file line where the program text begins.
         var sourceLine: Int
+        /// File lines the program text spans (it may be defined away from the call).
+        var sourceLines: ClosedRange<Int> {
+            let count = source.map { $0.reduce(0) { $0 + ($1 == 0x0a ? 1 : 0) } } ?? 0
+            return sourceLine...(sourceLine + count)
+        }
+
+        /// Whether any of the given file lines belongs to the probe or its program.
+        func touches(_ numbers: Set<Int>) -> Bool {
+            lines.contains { numbers.contains($0) } || sourceLines.contains { numbers.contains($0) }
+        }
     }
 
     /// Finds the probes in a build file of the given role.
@@ -57,7 +67,11 @@ enum FeatureProbes {
             var from = 0
             while let at = BuildText.firstFolded(bytes, name, from: from) {
                 from = at + name.count
-                if at > 0, BuildText.isIdentifierByte(bytes[at - 1]) || bytes[at - 1] == UInt8(ascii: "$") { continue }
+                if name.first != UInt8(ascii: "."), at > 0,
+                    BuildText.isIdentifierByte(bytes[at - 1]) || bytes[at - 1] == UInt8(ascii: "$")
+                {
+                    continue
+                }
                 var j = at + name.count
                 while j < bytes.count, bytes[j] == 0x20 || bytes[j] == 0x09 { j += 1 }
                 guard j < bytes.count, bytes[j] == UInt8(ascii: "(") else { continue }
@@ -510,8 +524,14 @@ enum FeatureProbes {
 
     private static func mesonNamedArgument(_ args: ArraySlice<UInt8>, _ key: String) -> String {
         let bytes = Array(args)
-        guard let at = BuildText.firstFolded(bytes, BuildText.fold(key + ":")) else { return "" }
-        if let value = mesonString(bytes, at: at + key.count + 1) { return String(decoding: value.text, as: UTF8.self) }
+        var from = 0
+        while let at = BuildText.firstFolded(bytes, BuildText.fold(key), from: from) {
+            from = at + 1
+            var j = at + key.count
+            while j < bytes.count, bytes[j] == 0x20 || bytes[j] == 0x09 { j += 1 }
+            guard j < bytes.count, bytes[j] == UInt8(ascii: ":") else { continue }
+            if let value = mesonString(bytes, at: j + 1) { return String(decoding: value.text, as: UTF8.self) }
+        }
         return ""
     }
 }

@@ -24,10 +24,28 @@ enum Manifests {
         case git
         case url
         case path
+        case fork
     }
 
-    static func source(of spec: String) -> Source {
+    static func source(of spec: String, ecosystem: BuildFiles.Ecosystem) -> Source {
         let lower = spec.lowercased()
+        switch ecosystem {
+        case .swiftpm:
+            // Every SwiftPM package is a git URL; only branches, revisions and paths are unusual.
+            if lower.contains("path:") { return .path }
+            if lower.contains("branch:") || lower.contains("revision:") || lower.contains(".revision(") || lower.contains(".branch(") {
+                return .git
+            }
+            return .registry
+        case .go:
+            if lower.hasPrefix("replace ") {
+                let target = lower.components(after: "=>")?.trimmingSpaces ?? ""
+                return target.hasPrefix(".") || target.hasPrefix("/") ? .path : .fork
+            }
+            return .registry
+        default:
+            break
+        }
         if lower.contains("git+") || lower.contains("git =") || lower.contains("git=") || lower.contains("github:")
             || lower.contains("gitlab:") || lower.contains("bitbucket:") || lower.hasSuffix(".git") || lower.contains(".git\"")
             || lower.contains("branch:") || lower.contains("revision:") || lower.contains("branch =") || lower.contains("rev =")

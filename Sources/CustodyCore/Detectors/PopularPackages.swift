@@ -15,7 +15,7 @@ enum PopularPackages {
         "next", "nuxt", "angular", "svelte", "rxjs", "ramda", "immutable", "classnames", "prop-types", "redux",
         "react-redux", "styled-components", "graphql", "apollo-client", "fs-extra", "inquirer", "ora", "boxen",
         "event-stream", "flatmap-stream", "ua-parser-js", "coa", "rc", "node-ipc", "faker", "peacenotwar",
-        "discord.js", "bluebird", "q", "through2", "readable-stream", "core-js", "regenerator-runtime", "qs",
+        "discord.js", "bluebird", "q", "through", "through2", "readable-stream", "core-js", "regenerator-runtime", "qs",
         "cookie", "cors", "helmet", "morgan", "nodemon", "pm2", "sharp", "canvas", "crypto-js", "node-sass", "sass",
         "less", "postcss", "autoprefixer", "tailwindcss", "d3", "three", "chart.js", "leaflet", "ethers", "web3",
         "left-pad", "is-number", "is-odd", "kind-of", "ms", "once", "inherits", "safe-buffer", "string-width",
@@ -102,6 +102,8 @@ enum PopularPackages {
 
     /// The popular name that `name` imitates (one edit away, not equal), or nil.
     static func imitated(_ name: String, in ecosystem: BuildFiles.Ecosystem) -> String? {
+        // Maven coordinates are group:artifact; the list holds artifact ids.
+        let name = ecosystem == .maven ? String(name.split(separator: ":").last ?? Substring(name)) : name
         let normalized = normalize(name, ecosystem)
         guard normalized.count >= 4 else { return nil }
         let popular = names(for: ecosystem)
@@ -111,9 +113,17 @@ enum PopularPackages {
         for candidate in popular.sorted() {
             let b = Array(normalize(candidate, ecosystem).utf8)
             guard b.count >= 4, abs(a.count - b.count) <= 1 else { continue }
+            // A trailing digit added or dropped is a versioned sibling (through / through2), not a typo.
+            if a.count != b.count, isDigit(a.last) || isDigit(b.last), a.dropLast() == b[...] || b.dropLast() == a[...] {
+                continue
+            }
             if editDistanceIsOne(a, b) { return candidate }
         }
         return nil
+    }
+
+    private static func isDigit(_ byte: UInt8?) -> Bool {
+        byte.map { $0 >= 0x30 && $0 <= 0x39 } ?? false
     }
 
     /// Whether two byte strings are exactly one insertion, deletion, substitution or adjacent

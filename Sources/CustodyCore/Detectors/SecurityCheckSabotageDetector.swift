@@ -85,9 +85,7 @@ struct SecurityCheckSabotageDetector: Detector {
             let bytes = context.blobs.read(newID, limit: Self.blobLimit), FeatureProbes.mentionsProbe(bytes)
         else { return }
         let added = BuildText.addedNumbers(change)
-        let touched = FeatureProbes.probes(in: bytes, role: role).filter { probe in
-            probe.lines.contains { added.contains($0) }
-        }
+        let touched = FeatureProbes.probes(in: bytes, role: role).filter { $0.touches(added) }
         guard !touched.isEmpty else { return }
         var oldProbes: [FeatureProbes.Probe] = []
         if let oldID = change.oldBlob, let old = context.blobs.read(oldID, limit: Self.blobLimit) {
@@ -113,7 +111,9 @@ struct SecurityCheckSabotageDetector: Detector {
             }
             let fileLine = probe.sourceLine + problem.line - 1
             let lines = change.addedLines.filter { $0.number == fileLine }
-            let flagged = lines.isEmpty ? Array(change.addedLines.filter { probe.lines.contains($0.number) }.prefix(3)) : lines
+            let flagged = lines.isEmpty
+                ? Array(change.addedLines.filter { probe.lines.contains($0.number) || probe.sourceLines.contains($0.number) }.prefix(3))
+                : lines
             let resultName = probe.result.isEmpty ? "" : " (\(BuildText.printable(probe.result.utf8, limit: 60)))"
             findings.append(Finding(
                 rule: Self.brokenProbe,
@@ -208,13 +208,14 @@ struct SecurityCheckSabotageDetector: Detector {
         LinePattern(["--disable-sandbox"], "the sandbox is disabled at configure time"),
         LinePattern(["--enable-sandbox=no"], "the sandbox is disabled at configure time"),
         LinePattern(["--no-sandbox"], "the browser or runtime sandbox is turned off"),
-        LinePattern(["sandbox"], any: ["sandbox=off", "sandbox=no", "sandbox=0", "sandbox=false", "sandbox:false",
+        LinePattern(["no-sandbox"], any: ["'no-sandbox'", "\"no-sandbox\""], "the browser or runtime sandbox is turned off"),
+        LinePattern(["sandbox"], any: ["sandbox=off", "-sandbox=no", "sandbox=0", "sandbox=false", "sandbox:false",
             "sandbox\":false", "sandbox=none", "sandboxoff)", "sandbox\"off)", "sandbox=\"no\"", "sandbox='no'"],
             "a sandbox option is set to off"),
         LinePattern(["option(", "sandbox", "off)"], "a sandbox build option now defaults to off"),
         LinePattern(["seccomp"], any: ["seccomp=unconfined", "seccomp:unconfined", "seccomp=off", "seccomp=0",
-            "seccomp=false", "disable-seccomp", "seccompoff)", "seccomp=no"], "seccomp filtering is turned off"),
-        LinePattern(["landlock"], any: ["landlock=off", "landlock=no", "landlock=0", "landlock=false", "landlockoff)",
+            "seccomp=false", "disable-seccomp", "seccompoff)", "-seccomp=no"], "seccomp filtering is turned off"),
+        LinePattern(["landlock"], any: ["landlock=off", "-landlock=no", "landlock=0", "landlock=false", "landlockoff)",
             "disable-landlock"], "the Landlock sandbox is turned off"),
         LinePattern(["apparmor=unconfined"], "AppArmor confinement is turned off"),
         LinePattern(["setenforce0"], "SELinux enforcement is turned off"),

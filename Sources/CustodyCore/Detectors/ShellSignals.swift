@@ -12,6 +12,8 @@ struct ShellSignals: OptionSet, Hashable, Sendable {
     static let testData = ShellSignals(rawValue: 1 << 5)
     static let pipeToShell = ShellSignals(rawValue: 1 << 6)
     static let sendsEnvironment = ShellSignals(rawValue: 1 << 7)
+    /// Decompression that feeds tar: unpacking an archive, normal in build files.
+    static let unpacksArchive = ShellSignals(rawValue: 1 << 8)
 
     /// Plain words for each signal, for evidence text.
     var words: [String] {
@@ -63,7 +65,21 @@ struct ShellSignals: OptionSet, Hashable, Sendable {
 
     /// Signals in one line.
     static func of(_ line: some Collection<UInt8>) -> ShellSignals {
-        let bytes = Array(line)
+        // Fold runs of spaces and tabs (and other odd blanks) to one space, so unusual
+        // whitespace does not hide a command.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(line.count)
+        var lastWasSpace = false
+        for byte in line {
+            let isBlank = byte == 0x20 || byte == 0x09 || byte == 0x0b || byte == 0x0c || byte == 0x0d
+            if isBlank {
+                if !lastWasSpace { bytes.append(0x20) }
+                lastWasSpace = true
+            } else {
+                bytes.append(byte)
+                lastWasSpace = false
+            }
+        }
         var out: ShellSignals = []
         func any(_ list: [[UInt8]]) -> Bool {
             list.contains { BuildText.firstFolded(bytes, $0) != nil }
@@ -81,6 +97,7 @@ struct ShellSignals: OptionSet, Hashable, Sendable {
             out.insert(.sendsEnvironment)
         }
         if isCharacterSwap(bytes) { out.insert(.scramble) }
+        if out.contains(.decode), BuildText.containsFolded(bytes, BuildText.fold("| tar ")) { out.insert(.unpacksArchive) }
         return out
     }
 
