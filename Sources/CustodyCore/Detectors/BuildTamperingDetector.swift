@@ -83,7 +83,6 @@ struct BuildTamperingDetector: Detector {
         var signalLines: [(AddedLine, ShellSignals)] = []
         var explained: [String] = []
         for line in change.addedLines {
-            guard line.text.count <= 8192 else { continue }
             var signals = ShellSignals.of(line.text)
             guard !signals.isEmpty else { continue }
             // CMake downloads pinned by hash are normal.

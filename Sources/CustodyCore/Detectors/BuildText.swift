@@ -199,3 +199,94 @@ struct LinePattern: Sendable {
         return false
     }
 }
+
+/// Many ASCII literals found in one pass (the literal prefilter of the build detectors): each
+/// position is checked only against the literals that start with the same two bytes, so a line
+/// is scanned once however many literals there are.
+struct LiteralSet: Sendable {
+    /// The literals, lowercased.
+    let literals: [[UInt8]]
+    private let heads: [Int32]
+    private let next: [Int32]
+
+    init(_ literals: [[UInt8]]) {
+        let lowered = literals.map { $0.map(BuildText.lower) }
+        self.literals = lowered
+        var heads = [Int32](repeating: -1, count: 65536)
+        var next = [Int32](repeating: -1, count: lowered.count)
+        for (index, literal) in lowered.enumerated().reversed() where literal.count >= 2 {
+            let key = Int(literal[0]) << 8 | Int(literal[1])
+            next[index] = heads[key]
+            heads[key] = Int32(index)
+        }
+        self.heads = heads
+        self.next = next
+    }
+
+    /// Which literals occur in `bytes` (ASCII case ignored).
+    func found(in bytes: some Collection<UInt8>) -> [Bool] {
+        var hits = [Bool](repeating: false, count: literals.count)
+        let scan: (UnsafeBufferPointer<UInt8>) -> Void = { buffer in
+            let n = buffer.count
+            guard n >= 2 else { return }
+            self.heads.withUnsafeBufferPointer { heads in
+                self.next.withUnsafeBufferPointer { next in
+                    var previous = BuildText.lower(buffer[0])
+                    var i = 0
+                    while i < n - 1 {
+                        let current = BuildText.lower(buffer[i + 1])
+                        var index = heads[Int(previous) << 8 | Int(current)]
+                        while index >= 0 {
+                            let literal = self.literals[Int(index)]
+                            if !hits[Int(index)], i + literal.count <= n {
+                                var j = 2
+                                while j < literal.count, BuildText.lower(buffer[i + j]) == literal[j] { j += 1 }
+                                if j == literal.count { hits[Int(index)] = true }
+                            }
+                            index = next[Int(index)]
+                        }
+                        previous = current
+                        i += 1
+                    }
+                }
+            }
+        }
+        if bytes.withContiguousStorageIfAvailable(scan) == nil {
+            Array(bytes).withUnsafeBufferPointer(scan)
+        }
+        return hits
+    }
+}
+
+/// A table of ``LinePattern``s matched with one ``LiteralSet`` pass per line.
+struct PatternTable: Sendable {
+    let patterns: [LinePattern]
+    private let set: LiteralSet
+    private let all: [[Int]]
+    private let any: [[Int]]
+
+    init(_ patterns: [LinePattern]) {
+        self.patterns = patterns
+        var unique: [[UInt8]] = []
+        var index: [[UInt8]: Int] = [:]
+        func id(_ literal: [UInt8]) -> Int {
+            if let existing = index[literal] { return existing }
+            index[literal] = unique.count
+            unique.append(literal)
+            return unique.count - 1
+        }
+        all = patterns.map { $0.all.map(id) }
+        any = patterns.map { $0.any.map(id) }
+        set = LiteralSet(unique)
+    }
+
+    /// Indices of the patterns that match the (compact, lowercased) line.
+    func matches(_ bytes: some Collection<UInt8>) -> [Int] {
+        let hits = set.found(in: bytes)
+        var out: [Int] = []
+        for p in patterns.indices where all[p].allSatisfy({ hits[$0] }) && (any[p].isEmpty || any[p].contains { hits[$0] }) {
+            out.append(p)
+        }
+        return out
+    }
+}

@@ -73,6 +73,10 @@ struct CIWorkflowRiskDetector: Detector {
         "github.event.issue_comment", "github.event.check_suite.head_branch",
     ].map(BuildText.fold)
 
+    static let blobLimit = 4 << 20
+
+    private static let dangerousSet = LiteralSet(dangerousContexts)
+
     private static let prHeadRefs: [[UInt8]] = ["github.event.pull_request.head.sha", "github.event.pull_request.head.ref",
         "github.head_ref", "refs/pull/", "github.event.pull_request.merge_commit_sha", "github.event.number"]
         .map(BuildText.fold)
@@ -88,7 +92,7 @@ struct CIWorkflowRiskDetector: Detector {
     }
 
     private func scanEnvironmentExfiltration(_ change: FileChange, lines: [AddedLine], context: DetectionContext, into findings: inout [Finding]) {
-        for line in lines where line.text.count <= 8192 {
+        for line in lines {
             let signals = ShellSignals.of(line.text)
             if signals.contains(.sendsEnvironment) {
                 findings.append(Finding(
@@ -140,10 +144,10 @@ struct CIWorkflowRiskDetector: Detector {
         let isGitHub = change.path.lowercased().contains(".github/") || BuildFiles.fileName(change.path).lowercased().hasPrefix("action.")
         let added = Dictionary(change.addedLines.map { ($0.number, $0) }, uniquingKeysWith: { a, _ in a })
         var fileLines: [WorkflowLine]
-        if let blob = change.newBlob, let bytes = context.blobs.read(blob, limit: 1 << 20) {
+        if let blob = change.newBlob, let bytes = context.blobs.read(blob, limit: Self.blobLimit), bytes.count < Self.blobLimit {
             fileLines = Self.classify(bytes, isGitHub: isGitHub)
         } else {
-            // Without the blob, judge the added lines alone.
+            // Without the whole blob (missing or larger than the limit), judge the added lines alone.
             var bytes: [UInt8] = []
             for line in change.addedLines {
                 bytes.append(contentsOf: line.text)
@@ -155,7 +159,7 @@ struct CIWorkflowRiskDetector: Detector {
         }
         var exfiltrationLines: [AddedLine] = []
         for line in fileLines {
-            guard let addedLine = added[line.number], line.text.count <= 8192 else { continue }
+            guard let addedLine = added[line.number] else { continue }
             let text = line.text
             // Unpinned actions.
             if let reference = Self.actionReference(text), !Self.isPinned(reference) {
@@ -174,9 +178,10 @@ struct CIWorkflowRiskDetector: Detector {
                 continue
             }
             guard line.inScript else { continue }
-            if let expression = Self.dangerousContexts.first(where: { BuildText.firstFolded(text, $0) != nil }),
-                BuildText.containsFolded(text, Array("${{".utf8))
+            if BuildText.containsFolded(text, Array("${{".utf8)),
+                let index = Self.dangerousSet.found(in: text).firstIndex(of: true)
             {
+                let expression = Self.dangerousContexts[index]
                 findings.append(Finding(
                     rule: Self.expressionInjection, commit: context.commit, change: change,
                     lines: [addedLine],

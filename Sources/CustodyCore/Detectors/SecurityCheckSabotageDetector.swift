@@ -149,6 +149,8 @@ struct SecurityCheckSabotageDetector: Detector {
         "norelro", "-fno-pie", "-fno-PIE", "-Wl,-z,lazy",
     ]
 
+    private static let weakeningSet = LiteralSet(weakeningFlags.map(BuildText.fold))
+
     private func count(_ bytes: [UInt8], _ needle: [UInt8]) -> Int {
         var total = 0
         var from = 0
@@ -163,7 +165,9 @@ struct SecurityCheckSabotageDetector: Detector {
     private func scanHardening(_ change: FileChange, context: DetectionContext, into findings: inout [Finding]) {
         // Weakening flags in added lines.
         for line in change.addedLines {
-            for flag in Self.weakeningFlags where BuildText.containsFolded(line.text, BuildText.fold(flag)) {
+            let hits = Self.weakeningSet.found(in: line.text)
+            guard hits.contains(true) else { continue }
+            for (index, flag) in Self.weakeningFlags.enumerated() where hits[index] {
                 if flag == "-no-pie" || flag == "-fno-pie" || flag == "-fno-PIE",
                     BuildText.containsFolded(line.text, BuildText.fold("check")) { continue }
                 findings.append(Finding(
@@ -316,7 +320,6 @@ struct SecurityCheckSabotageDetector: Detector {
         var compact = CompactLine()
         var reportedCount = 0
         for line in change.addedLines {
-            guard line.text.count <= 4096 else { continue }
             compact.load(line.text)
             if compact.bytes.count < 6 { continue }
             func report(_ rule: DetectorRule, _ label: String, severity: Severity? = nil) {
@@ -328,23 +331,32 @@ struct SecurityCheckSabotageDetector: Detector {
                     severity: severity
                 ))
             }
-            if let hit = Self.sandboxPatterns.first(where: { $0.matches(compact) }) {
-                report(Self.sandboxDisabled, hit.label, severity: isTest ? .low : nil)
+            let matched = Self.lineTable.matches(compact.bytes)
+            guard !matched.isEmpty else { continue }
+            if let p = matched.first(where: { Self.sandboxRange.contains($0) }) {
+                report(Self.sandboxDisabled, Self.lineTable.patterns[p].label, severity: isTest ? .low : nil)
             }
-            if let hit = Self.tlsPatterns.first(where: { $0.matches(compact) }) {
-                report(Self.tlsVerificationOff, hit.label, severity: isTest || isVendored ? .low : nil)
+            if let p = matched.first(where: { Self.tlsRange.contains($0) }) {
+                report(Self.tlsVerificationOff, Self.lineTable.patterns[p].label, severity: isTest || isVendored ? .low : nil)
             }
-            if let hit = Self.signaturePatterns.first(where: { $0.matches(compact) }) {
-                report(Self.signatureCheckOff, hit.label, severity: isTest ? .low : nil)
+            if let p = matched.first(where: { Self.signatureRange.contains($0) }) {
+                report(Self.signatureCheckOff, Self.lineTable.patterns[p].label, severity: isTest ? .low : nil)
             }
-            if checkCrypto, let (hit, severity) = Self.weakCryptoPatterns.first(where: { $0.0.matches(compact) }) {
+            if checkCrypto, let p = matched.first(where: { Self.cryptoRange.contains($0) }) {
                 let implementsIt = ["md5", "sha1", "des", "rc4", "ecb"].contains { lowerName.contains($0) }
                 if !implementsIt {
-                    report(Self.weakCrypto, hit.label, severity: inCryptoLibrary ? .low : severity)
+                    let severity = Self.weakCryptoPatterns[p - Self.cryptoRange.lowerBound].1
+                    report(Self.weakCrypto, Self.lineTable.patterns[p].label, severity: inCryptoLibrary ? .low : severity)
                 }
             }
         }
     }
+
+    private static let lineTable = PatternTable(sandboxPatterns + tlsPatterns + signaturePatterns + weakCryptoPatterns.map(\.0))
+    private static let sandboxRange = 0..<sandboxPatterns.count
+    private static let tlsRange = sandboxRange.upperBound..<(sandboxRange.upperBound + tlsPatterns.count)
+    private static let signatureRange = tlsRange.upperBound..<(tlsRange.upperBound + signaturePatterns.count)
+    private static let cryptoRange = signatureRange.upperBound..<(signatureRange.upperBound + weakCryptoPatterns.count)
 
     // MARK: Removed sandbox calls
 

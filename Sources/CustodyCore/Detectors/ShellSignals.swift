@@ -60,6 +60,17 @@ struct ShellSignals: OptionSet, Hashable, Sendable {
         "tests/files/", "test/files/", "testdata/", "tests/data/", "fixtures/", ".xz", ".lzma", ".bin\"", ".bin ",
         ".dat\"", ".dat ", "$srcdir/tests", "tests/",
     ])
+    private enum Group: Int, CaseIterable {
+        case download, decode, carve, execute, pipe, testData, environment, http
+    }
+
+    private static let grouped: [(Group, [[UInt8]])] = [
+        (.download, downloads), (.decode, decodes), (.carve, carves), (.execute, executes), (.pipe, pipes),
+        (.testData, testDataRefs), (.environment, environmentDumps), (.http, [BuildText.fold("http")]),
+    ]
+    private static let table = LiteralSet(grouped.flatMap(\.1))
+    private static let groupOf: [Group] = grouped.flatMap { group, list in list.map { _ in group } }
+
     private static let environmentDumps = fold(["$(env)", "`env`", "$(printenv)", "`printenv`", "env |", "printenv |",
         "toJSON(secrets)", "process.env)", "os.environ)", "$(set)", "$(git remote -v)"])
 
@@ -80,20 +91,24 @@ struct ShellSignals: OptionSet, Hashable, Sendable {
                 lastWasSpace = false
             }
         }
-        var out: ShellSignals = []
-        func any(_ list: [[UInt8]]) -> Bool {
-            list.contains { BuildText.firstFolded(bytes, $0) != nil }
+        let hits = table.found(in: bytes)
+        var groupHit = [Bool](repeating: false, count: Group.allCases.count)
+        for (index, hit) in hits.enumerated() where hit {
+            let group = groupOf[index]
+            if group == .pipe, !hasWord(bytes, table.literals[index]) { continue }
+            groupHit[group.rawValue] = true
         }
-        if any(downloads) { out.insert(.download) }
-        if any(decodes) { out.insert(.decode) }
-        if any(carves) { out.insert(.carve) }
-        if any(executes) { out.insert(.execute) }
-        if pipes.contains(where: { hasWord(bytes, $0) }) {
+        var out: ShellSignals = []
+        if groupHit[Group.download.rawValue] { out.insert(.download) }
+        if groupHit[Group.decode.rawValue] { out.insert(.decode) }
+        if groupHit[Group.carve.rawValue] { out.insert(.carve) }
+        if groupHit[Group.execute.rawValue] { out.insert(.execute) }
+        if groupHit[Group.pipe.rawValue] {
             out.insert(.execute)
             if out.contains(.download) { out.insert(.pipeToShell) }
         }
-        if any(testDataRefs) { out.insert(.testData) }
-        if out.contains(.download) || BuildText.containsFolded(bytes, BuildText.fold("http")), any(environmentDumps) {
+        if groupHit[Group.testData.rawValue] { out.insert(.testData) }
+        if out.contains(.download) || groupHit[Group.http.rawValue], groupHit[Group.environment.rawValue] {
             out.insert(.sendsEnvironment)
         }
         if isCharacterSwap(bytes) { out.insert(.scramble) }
