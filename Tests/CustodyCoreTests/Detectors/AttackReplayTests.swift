@@ -180,12 +180,25 @@ struct AttackReplayTests {
         try repo.write("README.md", "# liblz\n\nA small compression library.\n\nSee INSTALL for build steps.\n")
         let clean = try repo.commit("Docs: mention INSTALL", author: Self.person("Lasse M", "lasse@liblz.example", 30))
 
-        let history = try ReplayHistory.read(repo)
-        #expect(history.commits.count == Self.attacks.count + 2)
+        // Read the history with the audit's own reader and blob stream.
+        let repository = try GitRepository(path: repo.path)
+        let collected = Collected()
+        let summary = try repository.readHistory(HistoryOptions(jobs: 2)) { index, commit in collected.add(index, commit) }
+        #expect(summary.problems.isEmpty)
+        let commits = collected.commits
+        #expect(commits.count == Self.attacks.count + 2)
+        let blobs = try repository.blobReader()
+        defer { blobs.close() }
         let suite = DetectorSuite()
         var findingsByCommit: [String: [Finding]] = [:]
-        for commit in history.commits {
-            findingsByCommit[commit.id.description] = suite.scan(commit, blobs: history.blobs)
+        for commit in commits {
+            findingsByCommit[commit.id.description] = suite.scan(commit, blobs: blobs)
+        }
+        // The test-only plumbing reader sees the same findings (a cross-check of both paths).
+        let plumbing = try ReplayHistory.read(repo)
+        for commit in plumbing.commits {
+            let again = suite.scan(commit, blobs: plumbing.blobs).map(\.fingerprint).sorted()
+            #expect(again == (findingsByCommit[commit.id.description] ?? []).map(\.fingerprint).sorted(), "\(commit.subject)")
         }
         let registered = Set(DetectorRegistry.rules.map(\.category))
         for attack in Self.attacks {
@@ -209,7 +222,7 @@ struct AttackReplayTests {
             #expect(loud.isEmpty, "\(id): \(loud.map { "\($0.ruleID) \($0.path ?? "")" })")
         }
         // Scoring puts the attacks above the clean commits.
-        let scores = history.commits.map { commit in
+        let scores = commits.map { commit in
             RiskScorer.score(commit: commit, findings: findingsByCommit[commit.id.description] ?? [],
                              contributor: ContributorContext(isKnownIdentity: commit.author.email.hasSuffix("@liblz.example")))
         }
@@ -217,6 +230,24 @@ struct AttackReplayTests {
         #expect(ranked.last.map { [base, clean].contains($0.commit) } == true)
         let top = try #require(ranked.first)
         #expect(top.level == .critical)
+    }
+}
+
+/// Commits handed over by the history reader's consumer (called from several threads).
+final class Collected: @unchecked Sendable {  // guarded by `lock`
+    private let lock = NSLock()
+    private var items: [(Int, Commit)] = []
+
+    func add(_ index: Int, _ commit: Commit) {
+        lock.lock()
+        items.append((index, commit))
+        lock.unlock()
+    }
+
+    var commits: [Commit] {
+        lock.lock()
+        defer { lock.unlock() }
+        return items.sorted { $0.0 < $1.0 }.map(\.1)
     }
 }
 
