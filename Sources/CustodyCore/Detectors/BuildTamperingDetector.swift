@@ -77,8 +77,34 @@ struct BuildTamperingDetector: Detector {
         return false
     }
 
+    /// Rewrites make's `$(NAME)` references as shell `${NAME}` so the explainer does not take
+    /// them for command substitutions.
+    static func makeVariablesAsShell(_ line: ArraySlice<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(line.count)
+        var depth: [Bool] = []  // true for a rewritten "$(" group
+        var previous: UInt8 = 0
+        for byte in line {
+            if byte == UInt8(ascii: "("), previous == UInt8(ascii: "$") {
+                out.append(UInt8(ascii: "{"))
+                depth.append(true)
+            } else if byte == UInt8(ascii: "(") {
+                out.append(byte)
+                depth.append(false)
+            } else if byte == UInt8(ascii: ")"), let last = depth.popLast() {
+                out.append(last ? UInt8(ascii: "}") : byte)
+            } else {
+                out.append(byte)
+            }
+            previous = byte
+        }
+        return out
+    }
+
     func scan(_ change: FileChange, context: DetectionContext, into findings: inout [Finding]) {
         guard change.kind != .delete, !change.addedLines.isEmpty, Self.isBuildLogic(change.path) else { return }
+        let role = BuildFiles.role(of: change.path)
+        let isMake = role == .make || role == .autoconf
         var total: ShellSignals = []
         var signalLines: [(AddedLine, ShellSignals)] = []
         var explained: [String] = []
@@ -88,16 +114,12 @@ struct BuildTamperingDetector: Detector {
             // CMake downloads pinned by hash are normal.
             if signals == .download, BuildText.containsFolded(line.text, BuildText.fold("_hash")) { continue }
             if signals.contains(.execute) || signals.contains(.download) || signals.contains(.decode) {
-                let explanation = context.explainer.explain(String(decoding: BuildText.trimmed(line.text), as: UTF8.self))
-                switch explanation.riskClass {
-                case .runsOpaqueCode:
-                    signals.insert(.execute)
-                    if explained.count < 2 { explained.append(explanation.summary) }
-                case .networkEgress:
-                    signals.insert(.download)
-                    if explained.count < 2 { explained.append(explanation.summary) }
-                default: break
-                }
+                // The explainer adds evidence in plain words; "runs opaque code" alone is not
+                // taken as a signal (every unknown program is opaque to it), a network egress is.
+                let shell = isMake ? Self.makeVariablesAsShell(BuildText.trimmed(line.text)) : Array(BuildText.trimmed(line.text))
+                let explanation = context.explainer.explain(String(decoding: shell.prefix(4096), as: UTF8.self))
+                if explanation.riskClass == .networkEgress { signals.insert(.download) }
+                if explanation.riskClass != .unknown, explained.count < 2 { explained.append(explanation.summary) }
             }
             if signals.contains(.unpacksArchive), signals.isDisjoint(with: [.execute, .download, .carve, .scramble]) { continue }
             total.formUnion(signals)

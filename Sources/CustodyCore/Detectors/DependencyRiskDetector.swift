@@ -151,7 +151,7 @@ struct DependencyRiskDetector: Detector {
             let startsProgram = Self.startsPrograms.contains { BuildText.firstFolded(bytes, $0) != nil }
             let explanation = context.explainer.explain(script.command)
             let risky = !signals.isDisjoint(with: [.download, .decode, .execute, .pipeToShell, .carve]) || startsProgram
-                || explanation.riskClass >= .networkEgress && explanation.riskClass != .unknown
+                || explanation.riskClass == .networkEgress || explanation.riskClass == .destructive
             var severity: Severity = risky ? .high : (script.name == "prepare" ? .low : .medium)
             if risky, script.name.hasPrefix("pre") || script.name == "install" || script.name == "postinstall" {
                 severity = .high
