@@ -1,4 +1,15 @@
 extension DetectorRegistry {
     /// Detectors that read the added lines of source files.
-    static let contentDetectors: [any Detector] = []
+    static let contentDetectors: [any Detector] = [
+        HiddenUnicodeDetector(),
+        ConfusableIdentifierDetector(),
+        ObfuscatedPayloadDetector(),
+        DecodeAndExecuteDetector(),
+        HiddenTriggerDetector(),
+        NetworkIndicatorDetector(),
+        TimeOrGeoBombDetector(),
+        DestructiveOperationDetector(),
+        PersistenceDetector(),
+        SecretLeakDetector(),
+    ]
 }
