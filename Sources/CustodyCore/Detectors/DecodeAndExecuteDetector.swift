@@ -33,7 +33,7 @@ struct DecodeAndExecuteDetector: Detector {
         category: .decodeAndExecute,
         severity: .high,
         confidence: .medium,
-        summary: "These lines unpack hidden data and then run it a few lines later.",
+        summary: "This code unpacks hidden data and then runs it a few lines later.",
         help:
             "A decoder and an eval or exec within a few lines, or decoded bytes written to a file that is then made executable, is the two-step form of running hidden code."
     )

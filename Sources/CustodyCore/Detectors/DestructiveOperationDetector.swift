@@ -39,13 +39,14 @@ struct DestructiveOperationDetector: Detector {
 
     var rules: [DetectorRule] { [Self.wipe, Self.unguarded, Self.bomb] }
 
-    static let commandWords: [[UInt8]] = ["rm ", "chmod ", "chown ", "find ", "rd ", "rmdir ", "del "].map { Array($0.utf8) }
+    static let commandWords: [[UInt8]] = ["rm ", "chmod ", "chown ", "find ", "rd ", "rmdir ", "del ", "\"rm\"", "'rm'"]
+        .map { Array($0.utf8) }
     static let prefilter = MultiMatcher(
         [
             "rm ", "chmod ", "chown ", "find ", "rmdir ", "del ", "rmtree", "rmsync", "rmdirsync", "fs.rm(", "rimraf",
             "removeall(", "rm_rf", "remove_dir", "deletedirectory", "removeitem", "directory.delete", "of=/dev/",
             "mkfs", "wipefs", "shred ", "/dev/sd", "/dev/nvme", "format c:", "diskpart", "(){", "%0|%0", "fork",
-            "while", "for(;;", "for (;;", "for {}", "cipher /w",
+            "while", "for(;;", "for (;;", "for {}", "cipher /w", "&}", "& }", "\"rm\"", "'rm'", "rd ",
         ])
     static let dangerousTargets: Set<String> = [
         "/", "/*", "~", "~/", "~/*", "$home", "${home}", "$home/", "$home/*", "${home}/", "${home}/*", "/home",

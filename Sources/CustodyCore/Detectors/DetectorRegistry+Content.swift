@@ -13,3 +13,8 @@ extension DetectorRegistry {
         SecretLeakDetector(),
     ]
 }
+
+extension DetectorRegistry {
+    /// The content detectors, for callers outside the core (`custody debug scan-text`).
+    package static var content: [any Detector] { contentDetectors }
+}

@@ -133,7 +133,10 @@ struct HiddenTriggerDetector: Detector {
                 range.count >= 3
                     && (comparisonEnds.contains { $0 <= range.lowerBound + 1 }
                         // "magic".equals(input), "magic" == input
-                        || comparisonStarts.contains { $0 > range.upperBound && $0 - range.upperBound <= 3 })
+                        || comparisonStarts.contains { start in
+                            start > range.upperBound && start - range.upperBound <= 3
+                                && line.text[(range.upperBound + 1)..<start].allSatisfy { ByteScan.isSpace($0) || $0 == 0x2e }
+                        })
                     && !Self.isKeyName(range, in: line.text, sourceText: source.1)
             }) {
                 triggers.append((position, source.0, source.1, ByteScan.text(line.text[literal], limit: 40)))
@@ -183,11 +186,13 @@ struct HiddenTriggerDetector: Detector {
     private static func isKeyName(_ literal: Range<Int>, in text: ArraySlice<UInt8>, sourceText: String) -> Bool {
         var i = literal.lowerBound - 2  // before the opening quote
         while i >= text.startIndex, ByteScan.isSpace(text[i]) { i -= 1 }
-        guard i >= text.startIndex, text[i] == 0x5b || text[i] == 0x28 || text[i] == 0x2c else { return false }
-        let lo = max(text.startIndex, i - 32)
-        let before = ByteScan.lowercased(text[lo...i])
+        guard i > text.startIndex, text[i] == 0x5b || text[i] == 0x28 else { return false }
+        // The bracket must close a read of the source: `headers[`, `getenv(`, `environ.get(`.
+        let lo = max(text.startIndex, i - 40)
+        let before = ByteScan.lowercased(text[lo..<i])
         let marker = Array(sourceText.utf8.filter { $0 != 0x28 && $0 != 0x5b })
-        return ByteScan.contains(before, marker)
+        if before.count >= marker.count, before.suffix(marker.count).elementsEqual(marker) { return true }
+        return before.suffix(4).elementsEqual(".get".utf8) && ByteScan.contains(before, marker)
     }
 
     private func checkCredential(

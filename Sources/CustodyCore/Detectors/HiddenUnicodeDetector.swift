@@ -104,9 +104,13 @@ struct HiddenUnicodeDetector: Detector {
                 if traits.language.isCode && !traits.isLocalization { state.bidi.append(scalar) }
             case 0x200c, 0x200d:
                 pendingJoiner = scalar
-            case 0x200b, 0x2060...0x2064, 0x180e, 0x034f, 0x115f, 0x1160, 0x3164, 0xffa0, 0x17b4, 0x17b5:
+            case 0x115f, 0x1160, 0x3164, 0xffa0:
+                // Hangul fillers are letters: a name made of them is an invisible variable.
                 state.invisibles.append(scalar)
-                if isIdentifierScalar(previous) || previous == 0x3164 || previous == 0xffa0 {
+                if traits.language.isCode { state.invisibleInIdentifier = true }
+            case 0x200b, 0x2060...0x2064, 0x180e, 0x034f, 0x17b4, 0x17b5:
+                state.invisibles.append(scalar)
+                if isIdentifierScalar(previous) {
                     state.invisibleInIdentifier = true
                 }
             case 0x00ad:
