@@ -2,18 +2,8 @@ import ArgumentParser
 import CustodyCore
 import Foundation
 
-/// Hidden developer commands (`custody debug …`). Register `DebugCommand.self` in
-/// `CustodyCommand.subcommands`; it does not show in help.
-struct DebugCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "debug",
-        abstract: "Developer tools.",
-        shouldDisplay: false,
-        subcommands: [DebugScanTextCommand.self]
-    )
-}
-
-/// `custody debug scan-text FILE…`: runs the content detectors over files as if every line were
+/// `custody debug scan-text FILE…` (a subcommand of the hidden `custody debug`; register
+/// `DebugScanTextCommand.self` and `DebugScanHistoryCommand.self` in `DebugCommand.subcommands`): runs the content detectors over files as if every line were
 /// added by one commit, prints the findings and a throughput summary. For benchmarks and for
 /// trying detectors on samples.
 struct DebugScanTextCommand: AsyncParsableCommand {

@@ -284,13 +284,13 @@ struct DecodeAndExecuteDetector: Detector {
     }
 
     static func word(_ bytes: [UInt8]) -> String {
-        String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: " (")
+        String(decoding: bytes, as: UTF8.self).strippingCharacters(" (")
     }
 }
 
 extension String {
     /// The string without leading and trailing characters from `set`.
-    func trimmingCharacters(in set: String) -> String {
+    func strippingCharacters(_ set: String) -> String {
         let chars = Set(set)
         var s = Substring(self)
         while let f = s.first, chars.contains(f) { s = s.dropFirst() }

@@ -193,7 +193,7 @@ struct DestructiveOperationDetector: Detector {
                     if w == "-delete" { deletes = true }
                     if base == "find" && (w == "-exec" || w == "-execdir") { deletes = words.dropFirst(j + 1).prefix(2).contains { $0.elementsEqual("rm".utf8) } }
                 } else {
-                    targets.append(w.trimmingCharacters(in: "\\"))
+                    targets.append(w.strippingCharacters("\\"))
                 }
                 j += 1
             }
@@ -215,7 +215,7 @@ struct DestructiveOperationDetector: Detector {
             guard let at = ByteScan.find(call, in: lower) else { continue }
             let tail = lower[at..<min(lower.endIndex, at + call.count + 64)]
             if let arg = homeArguments.first(where: { ByteScan.contains(tail, $0) }) {
-                return "'\(String(decoding: call, as: UTF8.self).trimmingCharacters(in: "( "))' deletes \(String(decoding: arg, as: UTF8.self))"
+                return "'\(String(decoding: call, as: UTF8.self).strippingCharacters("( "))' deletes \(String(decoding: arg, as: UTF8.self))"
             }
         }
         return nil
@@ -227,7 +227,7 @@ struct DestructiveOperationDetector: Detector {
         if word.hasPrefix("mkfs") || word.hasPrefix("wipefs") || word.hasPrefix("shred") {
             guard ByteScan.contains(lower, ByteScan.bytes("/dev/")) else { return nil }
         }
-        return "'\(word.trimmingCharacters(in: " "))' overwrites or formats a disk"
+        return "'\(word.strippingCharacters(" "))' overwrites or formats a disk"
     }
 
     struct Hang {

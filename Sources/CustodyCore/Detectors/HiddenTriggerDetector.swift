@@ -123,7 +123,7 @@ struct HiddenTriggerDetector: Detector {
                     comparisonEnds.append(match.start + needle.count)
                 case .sink, .authSuccess:
                     if sinkOrAuth[position] == nil || group == .sink {
-                        sinkOrAuth[position] = (group, String(decoding: needle, as: UTF8.self).trimmingCharacters(in: " ("))
+                        sinkOrAuth[position] = (group, String(decoding: needle, as: UTF8.self).strippingCharacters(" ("))
                     }
                 }
             }
@@ -212,9 +212,14 @@ struct HiddenTriggerDetector: Detector {
             if value.contains(where: { ByteScan.isSpace($0) || $0 == 0x24 || $0 == 0x25 || $0 == 0x7b }) { continue }
             let valueText = ByteScan.text(value, limit: 128)
             if Self.credentialStopWords.contains(valueText.lowercased()) { continue }
-            let strong = value.contains(where: ByteScan.isDigit)
-                || value.contains(where: { !ByteScan.isIdentifierByte($0) })
-                || (value.contains { $0 >= 0x41 && $0 <= 0x5a } && value.contains { $0 >= 0x61 && $0 <= 0x7a })
+            let hasDigit = value.contains(where: ByteScan.isDigit)
+            let hasUpper = value.contains { $0 >= 0x41 && $0 <= 0x5a }
+            let hasLower = value.contains { $0 >= 0x61 && $0 <= 0x7a }
+            let hasSymbol = value.contains { !ByteScan.isIdentifierByte($0) && $0 < 0x80 }
+            guard hasUpper || hasLower || hasDigit else { continue }  // punctuation: a parser token
+            // Password-like: letters and digits (6 or more), or mixed case with a digit or symbol.
+            let strong = hasDigit && (hasUpper || hasLower) && value.count >= 6
+                || hasUpper && hasLower && (hasDigit || hasSymbol)
             var severity: Severity = strong ? .high : .medium
             if !traits.isProductionCode { severity = .low }
             guard cap.allow(Self.credential) else { return }

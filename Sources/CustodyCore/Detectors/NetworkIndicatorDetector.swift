@@ -136,7 +136,7 @@ struct NetworkIndicatorDetector: Detector {
                         commit: context.commit,
                         change: change,
                         lines: [line],
-                        evidence: "Line \(line.number) names '\(host.trimmingCharacters(in: "./"))'.",
+                        evidence: "Line \(line.number) names '\(host.strippingCharacters("./"))'.",
                         severity: severity
                     )
                 )

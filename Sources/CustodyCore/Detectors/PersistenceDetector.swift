@@ -156,15 +156,15 @@ struct PersistenceDetector: Detector {
             } else if groups.contains(.systemPreload), writes {
                 add(Self.preload, "writes \(words[.systemPreload]!), which loads a library into every program on the machine", traits.isProductionCode ? .high : .low)
             } else if groups.contains(.preloadVar) {
-                add(Self.preload, "sets \(words[.preloadVar]!.uppercased().trimmingCharacters(in: "=[]\"'( ")) to load a library into the programs it starts", traits.isProductionCode ? .medium : .info)
+                add(Self.preload, "sets \(words[.preloadVar]!.uppercased().strippingCharacters("=[]\"'( ")) to load a library into the programs it starts", traits.isProductionCode ? .medium : .info)
             } else if groups.contains(.shellRC), writes {
                 let severity: Severity = groups.contains(.payload) && traits.isProductionCode ? .high : base
-                add(Self.shellStartup, "writes to \(words[.shellRC]!.trimmingCharacters(in: "\"'~/$"))" + (groups.contains(.payload) ? " a command that fetches or runs code ('\(words[.payload]!.trimmingCharacters(in: " "))')" : ""), severity)
+                add(Self.shellStartup, "writes to \(words[.shellRC]!.strippingCharacters("\"'~/$"))" + (groups.contains(.payload) ? " a command that fetches or runs code ('\(words[.payload]!.strippingCharacters(" "))')" : ""), severity)
             } else if groups.contains(.scheduled) && groups.contains(.write) || groups.contains(.enable) && !groups.contains(.write) && Self.enablesService(words[.enable]!, line: line.text) {
                 var severity: Severity = isPackaging ? .low : base
                 if groups.contains(.payload) && traits.isProductionCode { severity = .high }
                 let what = words[.scheduled] ?? words[.enable] ?? "a startup location"
-                add(Self.scheduled, "installs a job or service through '\(what.trimmingCharacters(in: " |"))'", severity)
+                add(Self.scheduled, "installs a job or service through '\(what.strippingCharacters(" |"))'", severity)
             } else if groups.contains(.gitHook), writes {
                 add(Self.gitHook, "writes into git's hooks ('\(words[.gitHook]!)')", isPackaging ? .low : base)
             }

@@ -203,6 +203,6 @@ struct SecretLeakDetector: Detector {
 
 extension String {
     fileprivate func replacingDashes() -> String {
-        split(separator: "-").joined().trimmingCharacters(in: " ")
+        split(separator: "-").joined().strippingCharacters(" ")
     }
 }

@@ -118,12 +118,12 @@ struct TimeOrGeoBombDetector: Detector {
             if CommentHeuristics.isCommentLine(line.text, language: traits.language) { continue }
             let code = CommentHeuristics.code(line.text, language: traits.language)
             if let now, Self.hasComparison(code), let date = Self.fixedDate(in: code) {
-                dateGates.append((position, now.trimmingCharacters(in: " "), date))
+                dateGates.append((position, now.strippingCharacters(" "), date))
             }
             if let location, Self.hasComparison(code) || ByteScan.contains(code, ByteScan.bytes("case ")),
                 let region = Self.region(in: code)
             {
-                geoGates.append((position, location.trimmingCharacters(in: "\"'.$"), region))
+                geoGates.append((position, location.strippingCharacters("\"'.$"), region))
             }
         }
         for (rule, gates) in [(Self.dateGate, dateGates), (Self.geoGate, geoGates)] {
@@ -197,7 +197,7 @@ struct TimeOrGeoBombDetector: Detector {
                     k += 1
                 }
                 if (1...2).contains(monthDigits), (1...12).contains(month) {
-                    return ByteScan.text(code[i..<min(code.endIndex, k + 3)], limit: 12).trimmingCharacters(in: "\"') ,")
+                    return ByteScan.text(code[i..<min(code.endIndex, k + 3)], limit: 12).strippingCharacters("\"') ,")
                 }
             }
         }
