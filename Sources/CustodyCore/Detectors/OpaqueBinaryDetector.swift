@@ -100,6 +100,9 @@ struct OpaqueBinaryDetector: Detector {
         let isTest = BuildFiles.isTestPath(path)
         let format = Self.detectFormat(bytes)
         let expected = Self.extensionFormats[ext]
+        // Text is the content detectors' business: only data that is binary is judged here.
+        let hasNUL = bytes.prefix(8000).contains(0)
+        guard format != nil || hasNUL || expected != nil else { return }
         let pathText = BuildText.printable(path.utf8, limit: 120)
         func add(_ rule: DetectorRule, _ evidence: String, severity: Severity? = nil, extra: String) {
             findings.append(Finding(
