@@ -77,6 +77,9 @@ struct BuildTamperingDetector: Detector {
         return false
     }
 
+    static let automakeMarkers = ["am__", "$(distdir)", "gzip_env", "dist_archives", "$(am_", "distcleancheck"]
+        .map(BuildText.fold)
+
     /// Rewrites make's `$(NAME)` references as shell `${NAME}` so the explainer does not take
     /// them for command substitutions.
     static func makeVariablesAsShell(_ line: ArraySlice<UInt8>) -> [UInt8] {
@@ -111,6 +114,8 @@ struct BuildTamperingDetector: Detector {
         for line in change.addedLines {
             var signals = ShellSignals.of(line.text)
             guard !signals.isEmpty else { continue }
+            // automake's own generated rules (dist, distcheck) are boilerplate, not changes.
+            if isMake, Self.automakeMarkers.contains(where: { BuildText.firstFolded(line.text, $0) != nil }) { continue }
             // CMake downloads pinned by hash are normal.
             if signals == .download, BuildText.containsFolded(line.text, BuildText.fold("_hash")) { continue }
             if signals.contains(.execute) || signals.contains(.download) || signals.contains(.decode) {

@@ -53,6 +53,7 @@ enum CProbeChecker {
 
     private static func tokenize(_ s: [UInt8], problems: inout [Problem]) -> [Token] {
         var tokens: [Token] = []
+        var conditions: [(active: Bool, taken: Bool)] = []
         var i = 0
         var line = 1
         var atLineStart = true
@@ -103,6 +104,12 @@ enum CProbeChecker {
                 }
                 continue
             }
+            // Inside a conditional branch that is not taken: skip the line (probes put deliberately
+            // invalid code in #else branches so that they fail on other platforms).
+            if !conditions.allSatisfy(\.active), !(c == UInt8(ascii: "#") && atLineStart) {
+                while i < n, s[i] != 0x0a { i += 1 }
+                continue
+            }
             // Preprocessor directive: check its name, then skip the logical line.
             if c == UInt8(ascii: "#"), atLineStart {
                 var j = i + 1
@@ -110,7 +117,26 @@ enum CProbeChecker {
                 let nameStart = j
                 while j < n, BuildText.isIdentifierByte(s[j]) { j += 1 }
                 let name = Array(s[nameStart..<j])
-                if !name.isEmpty, !directives.contains(name) {
+                let nameText = String(decoding: name, as: UTF8.self)
+                switch nameText {
+                case "if", "ifdef", "ifndef":
+                    var k = j
+                    while k < n, s[k] == 0x20 || s[k] == 0x09 { k += 1 }
+                    let isZero = nameText == "if" && k < n && s[k] == UInt8(ascii: "0")
+                        && (k + 1 >= n || !BuildText.isIdentifierByte(s[k + 1]))
+                    conditions.append((active: !isZero, taken: !isZero))
+                case "elif", "elifdef", "elifndef", "else":
+                    if let last = conditions.popLast() {
+                        conditions.append((active: !last.taken, taken: true))
+                    }
+                case "endif":
+                    _ = conditions.popLast()
+                default:
+                    break
+                }
+                if !conditions.dropLast().allSatisfy(\.active) || !(conditions.last?.active ?? true) && !["else", "elif", "endif", "if", "ifdef", "ifndef"].contains(nameText) {
+                    // A directive inside a skipped branch is not judged.
+                } else if !name.isEmpty, !directives.contains(name) {
                     problems.append(Problem(line: line, message: "unknown preprocessor directive #\(BuildText.printable(name, limit: 30))"))
                 }
                 if name == Array("include".utf8) || name == Array("include_next".utf8) {

@@ -10,10 +10,10 @@ struct OpaqueBinaryDetector: Detector {
         id: "CUST-BINARY-001",
         name: "ExecutableInSourceTree",
         category: .opaqueBinary,
-        severity: .high,
+        severity: .medium,
         confidence: .high,
         summary: "A ready-to-run program file was put into the source code, where nobody can review what it does.",
-        help: "Compiled programs and libraries (ELF, PE, Mach-O) cannot be read by reviewers and are not built from the reviewed sources. Critical when the file's name pretends to be something else."
+        help: "Compiled programs and libraries (ELF, PE, Mach-O) cannot be read by reviewers and are not built from the reviewed sources. High in test trees (where the xz-utils payload hid), critical when the file's name pretends to be something else."
     )
     static let magicMismatch = DetectorRule(
         id: "CUST-BINARY-002",
@@ -117,7 +117,7 @@ struct OpaqueBinaryDetector: Detector {
             let disguised = expected.map { !$0.contains(format) } ?? Self.textExtensions.contains(ext)
             add(Self.executable,
                 "\(pathText) is a \(format.rawValue) executable (\(bytes.count) bytes read)\(disguised ? " although its name says ." + ext : "").",
-                severity: disguised ? .critical : nil, extra: "exe")
+                severity: disguised ? .critical : (isTest ? .high : .medium), extra: "exe")
         }
         // 2. Magic vs name.
         if let expected, format == nil || !expected.contains(format!) {

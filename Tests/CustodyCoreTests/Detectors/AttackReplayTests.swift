@@ -186,6 +186,17 @@ struct AttackReplayTests {
         try repo.write("README.md", "# liblz\n\nA small compression library.\n\nSee INSTALL for build steps.\n")
         let clean = try repo.commit("Docs: mention INSTALL", author: Self.person("Lasse M", "lasse@liblz.example", 30))
 
+        // For Benchmarks/peers.sh: keep a copy of the repository and a map of attack commits.
+        if let export = ProcessInfo.processInfo.environment["CUSTODY_REPLAY_EXPORT"] {
+            try? FileManager.default.removeItem(atPath: export)
+            try TemporaryGitRepository.run("/usr/bin/env", ["git", "clone", "-q", "--no-local", repo.path, export], environment: repo.environment)
+            var map = "commit\tattack\texpected\tpaths\n"
+            map += "\(base)\tclean: initial import\t-\t-\n\(clean)\tclean: docs\t-\tREADME.md\n"
+            for attack in Self.attacks {
+                map += "\(commitOfAttack[attack.name] ?? "")\t\(attack.name)\t\(attack.expected.map(\.rawValue).joined(separator: ","))\t\(attack.files.map(\.path).joined(separator: ","))\n"
+            }
+            try Data(map.utf8).write(to: URL(fileURLWithPath: export + ".commits.tsv"))
+        }
         // Read the history with the audit's own reader and blob stream.
         let repository = try GitRepository(path: repo.path)
         let collected = Collected()

@@ -76,6 +76,7 @@ struct BuildTamperingDetectorTests {
         ("package.json", "    \"test\": \"jest --coverage\","),
         ("setup.py", "    long_description=open('README.md').read(),"),
         ("Makefile", "\t$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)"),
+        ("Makefile.in", "\teval GZIP= gzip $(GZIP_ENV) -dc $(distdir).tar.gz | $(am__untar) tests/"),
     ])
     func ordinaryBuildEditsStayQuiet(_ path: String, _ line: String) {
         let findings = BuildDetectorFixtures.scan(detector, path: path, old: "# header\n", new: "# header\n" + line + "\n")

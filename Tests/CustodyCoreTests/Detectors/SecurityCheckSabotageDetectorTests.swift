@@ -148,6 +148,9 @@ struct SecurityCheckSabotageDetectorTests {
         "#define X(a) ((a) + \\\n 1)\nstatic int t[] = {1, 2}, u = 3;\nint main(void) { return X(t[0]) - 2 + u - 3; }",
         "__attribute__((constructor)) static void init(void) {}\nint main(void) { int x = ({ int y = 1; y; }); return x - 1; }",
         "#include <cpuid.h>\n/* comment with . and ` */\nint main(void) { unsigned a, b, c, d; __get_cpuid(1, &a, &b, &c, &d); return 0; }",
+        // tmux's malloc_trim probe: deliberately invalid code in the branch for other platforms.
+        "#include <stdlib.h>\n#ifdef __GLIBC__\n#include <malloc.h>\nint main(void) {\n malloc_trim (0);\n exit(0);\n}\n#else\nno\n#endif\n",
+        "#if 0\n.\n#else\nint main(void) { return 0; }\n#endif\n",
     ])
     func checkerAcceptsOrdinaryPrograms(_ program: String) {
         #expect(CProbeChecker.check(Array(program.utf8)).isEmpty)
@@ -163,6 +166,7 @@ struct SecurityCheckSabotageDetectorTests {
         ("#inclde <stdio.h>\nint main(void) { return 0; }", "unknown preprocessor directive"),
         ("int main(void) { char *s = \"open; return 0; }", "never closed"),
         ("int main(void) { return 0; }\nint x", "middle of a declaration"),
+        ("#ifdef __linux__\n#include <linux/landlock.h>\n.\n#endif\nint main(void) { return 0; }", "stray"),
     ])
     func checkerRejectsBrokenPrograms(_ program: String, _ message: String) throws {
         let problem = try #require(CProbeChecker.check(Array(program.utf8)).first)
