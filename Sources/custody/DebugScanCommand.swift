@@ -30,7 +30,7 @@ struct DebugScanTextCommand: AsyncParsableCommand {
         var lines = 0
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else {
-                printError("custody: cannot read \(sanitize(file))")
+                printError("custody: cannot read \(sanitizeForTerminal(file))")
                 throw CustodyExit.incomplete
             }
             var added = AddedLines()
@@ -59,7 +59,7 @@ struct DebugScanTextCommand: AsyncParsableCommand {
             for finding in findings {
                 let place = "\(finding.path ?? "-"):\(finding.startLine.map(String.init) ?? "-")"
                 print(
-                    sanitize(
+                    sanitizeForTerminal(
                         "\(finding.severity.rawValue.uppercased()) \(finding.ruleID) \(place): \(finding.explanation) \(finding.evidence)"
                     ))
             }
@@ -75,23 +75,5 @@ struct DebugScanTextCommand: AsyncParsableCommand {
             "scanned \(files.count) files, \(lines) lines, \(bytes) bytes x\(max(1, self.repeat)) in "
                 + String(format: "%.3f", seconds) + " s: " + String(format: "%.1f", megabytes / max(seconds, 1e-9))
                 + " MB/s; findings: " + (counts.isEmpty ? "none" : counts.joined(separator: " ")))
-    }
-
-    /// Control characters, bidi controls and invisible characters from scanned text are shown
-    /// as `\u{…}` so that they cannot act on the terminal.
-    private func sanitize(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            let v = scalar.value
-            if v < 0x20 || v == 0x7f || (0x80...0x9f).contains(v) || (0x200b...0x200f).contains(v)
-                || (0x202a...0x202e).contains(v) || (0x2060...0x2069).contains(v) || v == 0xfeff
-                || (0xe0000...0xe01ef).contains(v) || (0xfe00...0xfe0f).contains(v)
-            {
-                out += "\\u{\(String(v, radix: 16))}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 }

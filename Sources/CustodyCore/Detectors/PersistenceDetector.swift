@@ -88,7 +88,7 @@ struct PersistenceDetector: Detector {
                 "config.fish", "~/.profile", "$home/.profile", "/.profile\"", "/.profile'",
             ]
         ),
-        (.systemPreload, ["/etc/ld.so.preload", "ld.so.conf"]),
+        (.systemPreload, ["/etc/ld.so.preload", "/etc/ld.so.conf"]),
         (.preloadVar, ["ld_preload=", "export ld_preload", "dyld_insert_libraries=", "[\"ld_preload\"]", "['ld_preload']", "env.ld_preload", "setenv(\"ld_preload\"", "putenv(\"ld_preload"]),
         (.gitHook, [".git/hooks/", "core.hookspath"]),
         (
@@ -128,8 +128,15 @@ struct PersistenceDetector: Detector {
             guard line.text.count <= 16 * 1024 else { continue }
             var groups: Set<Group> = []
             var words: [Group: String] = [:]
-            Self.matcher.scan(line.text) { match in
+            let text = line.text
+            Self.matcher.scan(text) { match in
                 let group = Self.groupOf[match.needle]
+                // Redirecting to /dev/null writes nothing that lasts.
+                if group == .write, text[match.start...].starts(with: Self.devNull)
+                    || text[match.start...].starts(with: Self.devNullSpaced)
+                {
+                    return true
+                }
                 groups.insert(group)
                 if words[group] == nil { words[group] = String(decoding: Self.matcher.needles[match.needle], as: UTF8.self) }
                 return true
@@ -153,7 +160,7 @@ struct PersistenceDetector: Detector {
                 var severity: Severity = traits.isProductionCode ? (groups.contains(.sshKey) ? .critical : .high) : .medium
                 if traits.isTest { severity = .low }
                 add(Self.sshKeys, "writes to authorized_keys" + (groups.contains(.sshKey) ? " with a public key written in the code" : ""), severity)
-            } else if groups.contains(.systemPreload), writes {
+            } else if groups.contains(.systemPreload), Self.writesInto(words[.systemPreload]!, line: text, groups: groups) {
                 add(Self.preload, "writes \(words[.systemPreload]!), which loads a library into every program on the machine", traits.isProductionCode ? .high : .low)
             } else if groups.contains(.preloadVar) {
                 add(Self.preload, "sets \(words[.preloadVar]!.uppercased().strippingCharacters("=[]\"'( ")) to load a library into the programs it starts", traits.isProductionCode ? .medium : .info)
@@ -169,6 +176,25 @@ struct PersistenceDetector: Detector {
                 add(Self.gitHook, "writes into git's hooks ('\(words[.gitHook]!)')", isPackaging ? .low : base)
             }
         }
+    }
+
+    static let devNull = ByteScan.bytes(">/dev/null")
+    static let devNullSpaced = ByteScan.bytes("> /dev/null")
+
+    /// True when the line writes into `path` itself (a redirect, `tee`, a copy onto it, or an
+    /// open with a write mode), not when it only reads it (`< /etc/ld.so.conf`).
+    static func writesInto(_ path: String, line: ArraySlice<UInt8>, groups: Set<Group>) -> Bool {
+        let lower = ByteScan.lowercased(line)
+        let p = Array(path.utf8)
+        for prefix in [">", "> ", ">>", ">> ", "tee ", "tee -a ", "cp ", "mv "] {
+            if ByteScan.contains(lower, Array(prefix.utf8) + p) { return true }
+        }
+        // open(..., 'w') with the path on the line, or a copy whose last word is the path.
+        if groups.contains(.write), !ByteScan.contains(lower, ByteScan.bytes("< ")) && !ByteScan.contains(lower, [0x3c] + p) {
+            return ByteScan.contains(lower, ByteScan.bytes("open(")) || ByteScan.contains(lower, ByteScan.bytes("writefile"))
+                || ByteScan.contains(lower, ByteScan.bytes("file_put_contents"))
+        }
+        return false
     }
 
     /// Verbs that install a job by themselves (not registry tools used for other keys).
