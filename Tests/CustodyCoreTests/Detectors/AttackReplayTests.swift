@@ -208,8 +208,20 @@ struct AttackReplayTests {
         defer { blobs.close() }
         let suite = DetectorSuite()
         var findingsByCommit: [String: [Finding]] = [:]
-        for commit in commits {
-            findingsByCommit[commit.id.description] = suite.scan(commit, blobs: blobs)
+        let clock = ContinuousClock()
+        let spent = clock.measure {
+            for commit in commits {
+                findingsByCommit[commit.id.description] = suite.scan(commit, blobs: blobs)
+            }
+        }
+        if let export = ProcessInfo.processInfo.environment["CUSTODY_REPLAY_EXPORT"] {
+            var out = "# detectors: \(spent) (debug build) over \(commits.count) commits\ncommit\tseverity\tcategory\trule\tpath\n"
+            for commit in commits {
+                for finding in findingsByCommit[commit.id.description] ?? [] {
+                    out += "\(finding.commit)\t\(finding.severity.rawValue)\t\(finding.category.rawValue)\t\(finding.ruleID)\t\(finding.path ?? "-")\n"
+                }
+            }
+            try Data(out.utf8).write(to: URL(fileURLWithPath: export + ".custody.tsv"))
         }
         // The test-only plumbing reader sees the same findings (a cross-check of both paths).
         let plumbing = try ReplayHistory.read(repo)
