@@ -97,7 +97,11 @@ struct DecodeAndExecuteDetector: Detector {
         matcher.scan(lower) { match in
             let needle = matcher.needles[match.needle]
             switch groupOf[match.needle] {
-            case .decoder: if hits.decoder == nil { hits.decoder = needle }
+            case .decoder:
+                // zlib's C inflateSync is not Node's inflateSync.
+                if hits.decoder == nil, language == .javascript || language == .typescript || !nodeOnly.contains(needle) {
+                    hits.decoder = needle
+                }
             case .sink:
                 if hits.sink == nil, isSink(needle, at: match.start, in: lower, language: language) {
                     hits.sink = needle
@@ -250,6 +254,7 @@ struct DecodeAndExecuteDetector: Detector {
         }
         if sink == evalSpace, language != .shell, language != .other, language != .make { return false }
         if sink == iexSpace, language != .powershell { return false }
+        if sink == assertCall, language != .php { return false }  // only PHP's assert evaluates strings
         return true
     }
 
@@ -257,6 +262,8 @@ struct DecodeAndExecuteDetector: Detector {
     private static let compileWord = ByteScan.bytes("compile(")
     private static let evalSpace = ByteScan.bytes("eval ")
     private static let iexSpace = ByteScan.bytes("iex ")
+    private static let assertCall = ByteScan.bytes("assert(")
+    static let nodeOnly: Set<[UInt8]> = [ByteScan.bytes("inflatesync("), ByteScan.bytes("gunzipsync(")]
 
     /// True when a download is what gets run: the runner follows the downloader (a pipe into a
     /// shell after curl), or wraps it (`eval(fetch(…))`, `bash <(curl …)`).

@@ -254,7 +254,11 @@ struct DestructiveOperationDetector: Detector {
         {
             return Hang(text: "a loop that forks new processes without end", isForkBomb: true)
         }
-        if let hang = hangs.first(where: { ByteScan.contains(squeezed, $0) }) {
+        if let hang = hangs.first(where: { needle in
+            // `} while (1);` ends a do-while loop whose body is above: not an empty loop.
+            guard let at = ByteScan.find(needle, in: squeezed) else { return false }
+            return at == squeezed.startIndex || squeezed[at - 1] != 0x7d
+        }) {
             return Hang(text: "'\(String(decoding: hang, as: UTF8.self))' is an empty loop that never ends", isForkBomb: false)
         }
         return nil

@@ -8,8 +8,12 @@ struct MultiMatcher: Sendable {
     private let classOf: [UInt16]
     private let classCount: Int
     private let transitions: [Int32]
-    /// For each state, the needles that end there (own output followed by fail-link outputs).
-    private let outputs: [[Int32]]
+    /// For each state, the needles that end there (own output followed by fail-link outputs),
+    /// flattened: `outputList[outputStart[s]..<outputStart[s + 1]]`, so the hot loop touches no
+    /// nested array.
+    private let outputStart: [Int32]
+    private let outputList: [Int32]
+    private let needleLengths: [Int]
 
     /// One occurrence of a needle.
     struct Match: Sendable {
@@ -85,24 +89,38 @@ struct MultiMatcher: Sendable {
         self.classOf = classOf
         self.classCount = classCount
         self.transitions = table
-        self.outputs = outputs
+        var start: [Int32] = [0]
+        var list: [Int32] = []
+        for out in outputs {
+            list.append(contentsOf: out)
+            start.append(Int32(list.count))
+        }
+        self.outputStart = start
+        self.outputList = list
+        self.needleLengths = needles.map(\.count)
     }
 
     /// Calls `body` for every occurrence, in order of end position; stop by returning false.
     ///
     /// - Complexity: O(n + matches).
     func scan(_ text: ArraySlice<UInt8>, _ body: (Match) -> Bool) {
-        var state = 0
-        var i = text.startIndex
-        let end = text.endIndex
-        while i < end {
-            state = Int(transitions[state * classCount + Int(classOf[Int(text[i])])])
-            i += 1
-            let out = outputs[state]
-            if !out.isEmpty {
-                for needle in out {
-                    let n = Int(needle)
-                    if !body(Match(needle: n, start: i - needles[n].count)) { return }
+        text.withUnsafeBufferPointer { bytes in
+            transitions.withUnsafeBufferPointer { table in
+                classOf.withUnsafeBufferPointer { classes in
+                    var state = 0
+                    let width = classCount
+                    for i in 0..<bytes.count {
+                        state = Int(table[state &* width &+ Int(classes[Int(bytes[i])])])
+                        let lo = Int(outputStart[state])
+                        let hi = Int(outputStart[state &+ 1])
+                        if lo != hi {
+                            for k in lo..<hi {
+                                let n = Int(outputList[k])
+                                let start = text.startIndex + i + 1 - needleLengths[n]
+                                if !body(Match(needle: n, start: start)) { return }
+                            }
+                        }
+                    }
                 }
             }
         }

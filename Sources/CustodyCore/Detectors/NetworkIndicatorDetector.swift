@@ -93,7 +93,7 @@ struct NetworkIndicatorDetector: Detector {
     static let groupOf: [Group] = groups.flatMap { group in group.1.map { _ in group.0 } }
     static let matcher = MultiMatcher(groups.flatMap(\.1))
 
-    static let versionWords = MultiMatcher(["version", "ver =", "ver=", "release", "oid", "mib"])
+    static let versionWords = MultiMatcher(["version", "ver =", "ver=", "release", "oid", "mib", "copyright", "ac_init"])
 
     struct LineHits {
         var groups: Set<Group> = []
@@ -299,7 +299,8 @@ struct NetworkIndicatorDetector: Detector {
             if ByteScan.isIdentifierByte(before) || before == 0x2e || before == 0x2d { continue }
             if ByteScan.isIdentifierByte(after) || (after == 0x2e && k > j + 1) || after == 0x2d { continue }
             if k > j { continue }  // more dotted parts follow: an OID or version
-            if octets.allSatisfy({ $0 < 10 }) && !isWellKnownResolver(octets) { continue }
+            // 1.2.13.1, 2.0.10.4: version numbers, not addresses.
+            if octets[0] < 10 && octets[1] < 10 && !isWellKnownResolver(octets) { continue }
             guard isPublic(octets) else { continue }
             return Address(
                 text: octets.map(String.init).joined(separator: "."), wellKnown: isWellKnownResolver(octets))
