@@ -122,8 +122,19 @@ package final class TemporaryGitRepository: @unchecked Sendable {  // used from 
     }
 
     /// Merges `branch` into the current branch without committing, leaving conflicts if any.
-    package func mergeNoCommit(_ branch: String) throws {
-        _ = try? git(["merge", "--no-commit", "--no-ff", "-q", branch])
+    ///
+    /// A merge that stops on conflicts is expected (the caller resolves them and commits); any
+    /// other failure throws.
+    package func mergeNoCommit(_ branch: String, as signature: Signature = Signature(name: "Merger", email: "merger@example.com")) throws {
+        do {
+            try git(
+                ["merge", "--no-commit", "--no-ff", "-q", branch],
+                env: Self.identityEnvironment(author: signature, committer: signature)
+            )
+        } catch let failure as ProcessFailure {
+            let unmerged = try gitString(["diff", "--name-only", "--diff-filter=U"])
+            if unmerged.isEmpty { throw failure }
+        }
     }
 
     /// The environment that sets author and committer for one git call.

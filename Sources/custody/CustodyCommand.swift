@@ -24,5 +24,5 @@ struct CustodyCommand: AsyncParsableCommand {
 }
 
 enum CustodyVersion {
-    static let string = "0.1.0"
+    static let string = CustodyBuild.version
 }

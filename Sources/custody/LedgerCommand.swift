@@ -16,7 +16,10 @@ struct LedgerCommand: AsyncParsableCommand {
             Exit codes: 0 ok; 1 verification failed (the message names the first entry, tile, \
             checkpoint or blob that does not match); 2 bad key file; 3 ledger unreadable.
             """,
-        subcommands: [LedgerVerifyCommand.self, LedgerShowCommand.self, LedgerProofCommand.self, LedgerAppendTestCommand.self]
+        subcommands: [
+            LedgerVerifyCommand.self, LedgerShowCommand.self, LedgerProofCommand.self, LedgerRecordAuditCommand.self,
+            LedgerAppendTestCommand.self,
+        ]
     )
 }
 
@@ -146,6 +149,7 @@ struct LedgerAppendTestCommand: AsyncParsableCommand {
     @Option var size: Int = 200
     @Flag var noSync = false
     @Flag var quiet = false
+    @Option var delayMicroseconds: Int = 0
 
     func run() async throws {
         try LedgerCLI.run {
@@ -160,6 +164,7 @@ struct LedgerAppendTestCommand: AsyncParsableCommand {
                     .event, sessionId: "bench", event: "command.approved", fields: ["n": .int(Int64(i)), "pad": .string(filler)])
                 let index = try ledger.append(entry)
                 if !quiet { LedgerCLI.output("\(index)\n") }
+                if delayMicroseconds > 0 { usleep(UInt32(delayMicroseconds)) }
             }
             try ledger.checkpoint()
             if quiet { LedgerCLI.output("appended \(ledger.size - start)\n") }

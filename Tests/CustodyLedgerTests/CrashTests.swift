@@ -95,18 +95,29 @@ import Darwin
         let signer = try NoteSigner(name: "ledger.example.invalid/custody/crash", seed: [UInt8](repeating: 11, count: 32))
         let keyFile = dir + "/ledger.key"
         try FileIO.writeAtomically(Array(signer.skey.utf8), to: keyFile, sync: false, mode: 0o600)
-        let log = dir + "/log"
         var generator = SplitMix(seed: 2026)
         var completed: UInt64 = 0  // entries whose append returned in some child
         var kills = 0
+        var appended: UInt64 = 0
+        var log = ""
         for round in 0..<30 {
+            if round % 10 == 0 {  // three logs of ten kills each keep the verification work small
+                log = dir + "/log\(round / 10)"
+                completed = 0
+            }
             let every = [1, 3, 7, 100][round % 4]
-            var arguments = ["ledger", "append-test", log, "--key", keyFile, "--checkpoint-every", String(every), "--size", "300"]
+            var arguments = [
+                "ledger", "append-test", log, "--key", keyFile, "--checkpoint-every", String(every), "--size", "300",
+                "--delay-microseconds", "1000",
+            ]
             if round % 3 != 0 { arguments.append("--no-sync") }
             let wait = 120 + Int(generator.next() % 250)
             let (output, killed) = try Self.runAndKill(binary: binary, arguments: arguments, milliseconds: wait)
             if killed { kills += 1 }
-            if let last = Self.lastIndex(output) { completed = max(completed, last + 1) }
+            if let last = Self.lastIndex(output) {
+                appended += last + 1 - min(completed, last + 1)
+                completed = max(completed, last + 1)
+            }
 
             // The killed log verifies as it is (up to its last checkpoint; the rest is unsealed).
             if FileIO.exists(log + "/checkpoint") {
@@ -114,16 +125,18 @@ import Darwin
                 #expect(result.custodyRecords)
                 #expect(result.size + UInt64(result.unsealed) >= completed, "round \(round): an appended entry was lost")
             }
-            // The next writer recovers every completed append, appends, and the log verifies again.
+            // The next writer recovers every completed append and appends one more.
             let ledger = try Ledger.open(directory: log, signer: signer, options: .init(durable: false))
             #expect(ledger.size >= completed, "round \(round): recovery lost entries")
             completed = try ledger.append(LedgerWriterTests.event(round)) + 1
             try ledger.checkpoint()
             ledger.close()
-            let result = try LedgerVerifier.verify(directory: log, key: signer.verifier)
-            #expect(result.size == completed && result.unsealed == 0)
+            if round % 10 == 9 {
+                let result = try LedgerVerifier.verify(directory: log, key: signer.verifier)
+                #expect(result.size == completed && result.unsealed == 0)
+            }
         }
         #expect(kills >= 25)
-        #expect(completed > 200, "the children appended too little to exercise the log")
+        #expect(appended > 200, "the children appended too little to exercise the log")
     }
 }

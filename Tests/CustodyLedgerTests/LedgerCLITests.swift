@@ -17,6 +17,11 @@ import Darwin
 
     static func custody(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
         let binary = try #require(CrashTests.custodyBinary(), "build the custody executable first")
+        return try spawn(binary, arguments, environment: environment)
+    }
+
+    /// Runs a program without a shell and collects its output and exit status.
+    static func spawn(_ binary: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Run {
         let dir = TestPaths.scratch("cli-io")
         defer { TestPaths.remove(dir) }
         var actions = posix_spawn_file_actions_t()

@@ -1,4 +1,10 @@
 extension DetectorRegistry {
     /// Detectors of build, CI, packaging, binaries and dependencies.
-    static let buildDetectors: [any Detector] = []
+    static let buildDetectors: [any Detector] = [
+        BuildTamperingDetector(),
+        SecurityCheckSabotageDetector(),
+        OpaqueBinaryDetector(),
+        CIWorkflowRiskDetector(),
+        DependencyRiskDetector(),
+    ]
 }

@@ -128,6 +128,14 @@ struct PieceReader {
     let reader: HistoryReader
     let git: GitProcess
     let range: Range<Int>
+    /// For each merge of the piece: the paths whose merged version differs from every parent.
+    private let mergePaths = MergePaths()
+
+    init(reader: HistoryReader, git: GitProcess, range: Range<Int>) {
+        self.reader = reader
+        self.git = git
+        self.range = range
+    }
 
     var ids: [ObjectID] { reader.ids }
 
@@ -136,7 +144,22 @@ struct PieceReader {
         // git is given the piece newest first: `git log` frees the parent list of each commit it
         // has shown, so a merge shown after its ancestors would get a wrong merge base (and a
         // bogus remerge diff). Children before parents is the order git itself walks in.
-        let order = Array(range.reversed())
+        //
+        // A merge changes nothing of its own unless some path differs from every parent (`git
+        // diff-tree -c`, a cheap tree comparison); only those merges are remerged, and only
+        // those paths are kept from their remerge diff.
+        let merges = range.filter { metadata[$0]?.isMerge == true }
+        try findMergePaths(merges)
+        var order: [Int] = []
+        for position in range.reversed() {
+            if metadata[position]?.isMerge == true && mergePaths.paths[position] == nil
+                && !mergePaths.all.contains(position)
+            {
+                deliver(position, ParsedDiff(commit: ids[position], changes: [], unmatchedSections: 0), metadata)
+            } else {
+                order.append(position)
+            }
+        }
         var start = 0
         var retry: [Int] = []
         while start < order.count {
@@ -161,6 +184,13 @@ struct PieceReader {
             start = expected + 1
         }
         for position in retry { readAlone(position, metadata) }
+    }
+
+    /// Merge paths found for a piece (one worker thread uses it).
+    final class MergePaths {
+        var paths: [Int: Set<String>] = [:]
+        /// Merges whose remerge diff is kept whole (the listing could not be read).
+        var all: Set<Int> = []
     }
 
     static func hexLines(_ ids: some Collection<ObjectID>) -> [UInt8] {
@@ -207,9 +237,42 @@ struct PieceReader {
         return out
     }
 
+    /// Runs `git diff-tree -c -r --raw -z --stdin` over the merges and records their paths.
+    func findMergePaths(_ merges: [Int]) throws {
+        guard !merges.isEmpty else { return }
+        let output = try git.run(
+            ["diff-tree", "-c", "-r", "--raw", "-z", "--no-abbrev", "--stdin"] + GitProcess.diffSafetyArguments,
+            input: Self.hexLines(merges.map { ids[$0] })
+        )
+        guard output.succeeded else {
+            // Without the listing, remerge every merge and keep all paths.
+            mergePaths.all.formUnion(merges)
+            return
+        }
+        let positions = Dictionary(merges.map { (ids[$0], $0) }, uniquingKeysWith: { a, _ in a })
+        var current: Int?
+        var expectPath = false
+        for token in output.standardOutput.split(separator: 0, omittingEmptySubsequences: false) {
+            if expectPath {
+                if let current { mergePaths.paths[current, default: []].insert(String(decoding: token, as: UTF8.self)) }
+                expectPath = false
+            } else if token.starts(with: "::".utf8) {
+                expectPath = true
+            } else {
+                var hex = token[...]
+                while let first = hex.first, first == 0x0a { hex = hex.dropFirst() }
+                current = ObjectID(hex: hex).flatMap { positions[$0] }
+            }
+        }
+    }
+
     func deliver(_ position: Int, _ diff: ParsedDiff, _ metadata: [Int: Commit], extra: [ReadProblem] = []) {
         guard var commit = metadata[position] else { return }
         commit.changes = diff.changes
+        if commit.isMerge && !mergePaths.all.contains(position) {
+            let keep = mergePaths.paths[position] ?? []
+            commit.changes.removeAll { !keep.contains($0.newPath ?? $0.oldPath ?? "") }
+        }
         var problems = extra
         if diff.unmatchedSections > 0 {
             problems.append(

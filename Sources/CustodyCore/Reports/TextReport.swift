@@ -108,9 +108,9 @@ package enum TextReport {
                     line(header)
                 }
                 for finding in byCommit[commit] ?? [] {
-                    var place = ""
+                    var place = short(finding.commit)
                     if let path = finding.path {
-                        place = safe(path)
+                        place += " " + safe(path)
                         if let start = finding.startLine {
                             place += ":\(start)"
                             if let end = finding.endLine, end != start { place += "-\(end)" }
@@ -118,13 +118,13 @@ package enum TextReport {
                     }
                     let label = paint(finding.severity.rawValue.uppercased(), severityColor(finding.severity), color)
                     line("    \(label)  \(safe(finding.ruleID))  \(place)")
-                    line("      \(safe(finding.explanation))")
-                    if !finding.evidence.isEmpty { line("      \(safe(finding.evidence))") }
+                    line("    \(safe(finding.explanation))")
+                    if !finding.evidence.isEmpty { line("    \(safe(finding.evidence))") }
                     if !finding.excerpt.isEmpty {
                         for excerptLine in TerminalText.neutralize(finding.excerpt, multiline: true)
                             .split(separator: "\n", omittingEmptySubsequences: false).prefix(3)
                         {
-                            line("      | " + safe(String(excerptLine)))
+                            line("    | " + safe(String(excerptLine)))
                         }
                     }
                 }

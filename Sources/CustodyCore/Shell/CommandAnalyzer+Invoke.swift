@@ -286,6 +286,53 @@ extension CommandAnalyzer {
             }
             return
         }
+        if ["grep", "egrep", "fgrep", "zgrep", "rg", "ag", "jq", "yq"].contains(name), let spec = KnowledgeBase.commands[name] {
+            var operands = applySpec(spec, args, ctx, &out)
+            let explicit = Self.value(args, "-e", "--regexp", "-f", "--file")
+            let pattern = explicit ?? (operands.isEmpty ? nil : operands.removeFirst())
+            let source = operands.isEmpty ? (ctx.operandsFromInput ? "the items it is given" : "its input") : Self.joinList(operands.prefix(3).map { ShellPaths.clip($0) })
+            if name == "jq" || name == "yq" {
+                out.phrase = "reads \(name == "jq" ? "JSON" : "YAML") from \(source) and picks out \(pattern.map { ShellPaths.clip($0, 40) } ?? "data")"
+                if out.risk >= .writesFiles { out.phrase += ", editing the file in place" }
+            } else {
+                out.phrase = "searches \(source) for lines matching \"\(ShellPaths.clip(pattern ?? "", 40))\""
+            }
+            return
+        }
+        if name == "tar" {
+            _ = applySpec(KnowledgeBase.commands["tar"]!, args, ctx, &out)
+            var archive = Self.value(args, "-f", "--file")
+            var files: [String] = []
+            var i = args.startIndex
+            while i < args.endIndex {
+                let a = args[i].literal ?? args[i].display
+                if a.hasPrefix("-"), !a.hasPrefix("--"), a.hasSuffix("f") || (i == args.startIndex && a.hasSuffix("f")) {
+                    if archive == nil, i + 1 < args.endIndex { archive = args[i + 1].literal ?? args[i + 1].display }
+                    i += 2
+                    continue
+                }
+                if i == args.startIndex, !a.hasPrefix("-"), a.allSatisfy({ $0.isLetter }), a.count <= 6 {
+                    if a.contains("f"), i + 1 < args.endIndex { archive = args[i + 1].literal ?? args[i + 1].display; i += 2 } else { i += 1 }
+                    continue
+                }
+                if a == "-C" || a == "--directory" || a == "--exclude" || a == "-T" { i += 2; continue }
+                if !a.hasPrefix("-") { files.append(a) }
+                i += 1
+            }
+            let archiveText = archive.map { ShellPaths.clip($0) } ?? "its input"
+            if out.phrase.hasPrefix("packs") {
+                out.phrase = "packs \(Self.joinList(files.prefix(3).map { ShellPaths.clip($0) })) into the archive \(archive.map { ShellPaths.clip($0) } ?? "(to its output)")"
+                if let archive, archive != "-" {
+                    let m = ShellPaths.write(archive, append: false)
+                    out.raise(m.risk, m.reason)
+                }
+            } else if out.phrase.hasPrefix("unpacks") {
+                out.phrase = archive == nil ? "unpacks an archive from its input" : "unpacks the archive \(archiveText)"
+            } else if out.phrase.hasPrefix("lists") {
+                out.phrase = "lists what is in the archive \(archiveText)"
+            }
+            return
+        }
         if name.hasPrefix("mkfs.") {
             _ = applySpec(KnowledgeBase.commands["mkfs"]!, args, ctx, &out)
             return
@@ -432,7 +479,6 @@ extension CommandAnalyzer {
         var risk = modeRisk ?? spec.risk
         if let lower { risk = min(risk, lower) }
         out.raise(risk)
-        if out.risk > risk, out.risk < spec.risk { /* raised by flags */ }
         let template = modePhrase ?? spec.phrase
         out.phrase = Self.fill(template, operands, ctx.operandsFromInput) + (notes.isEmpty ? "" : " " + notes.joined(separator: " "))
         if modePhrase == nil, lower == nil {

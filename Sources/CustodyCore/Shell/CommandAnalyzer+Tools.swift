@@ -466,7 +466,10 @@ extension CommandAnalyzer {
             "--image", "--type", "--field-selector", "--sort-by", "--since", "--tail", "-p", "--port", "--timeout",
             "--from-literal", "--from-file", "--clusterrole", "--role", "--serviceaccount", "--verb", "--resource",
             "--as", "--as-group", "-L", "--label-columns", "--template", "--grace-period", "--to-revision", "--address", "--overrides"]
-        let ops = Self.positional(args, values: values)
+        var ops = Self.positional(args, values: values)
+        if ops.first == "logs" || ops.first == "attach" || Self.positional(args, values: values.subtracting(["-f"])).first == "logs" {
+            ops = Self.positional(args, values: values.subtracting(["-f"]))
+        }
         guard let sub = ops.first else { out.phrase = "runs kubectl"; return }
         let kind = ops.dropFirst().first
         let name = ops.dropFirst(2).first
@@ -1069,9 +1072,6 @@ extension CommandAnalyzer {
         if out.phrase.isEmpty {
             out.raise(.changesConfig)
             out.phrase = "runs \(name) \(ShellPaths.clip(sub, 30))"
-        }
-        if ["apt", "apt-get", "yum", "dnf", "zypper", "apk", "pacman", "snap", "aptitude", "microdnf"].contains(name), out.risk > .readOnly, ctx.user == nil {
-            // These need root; without sudo they fail. Still judged by what they would do.
         }
     }
 

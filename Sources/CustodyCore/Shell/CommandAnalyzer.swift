@@ -257,9 +257,6 @@ struct CommandAnalyzer {
             }
         } else {
             invoke(simple.words[...], ctx, flow, &out)
-            if !simple.assignments.isEmpty, out.reasons.isEmpty || simple.assignments.count > 0 {
-                // assignments only set the environment of this command; noted in reasons when risky.
-            }
         }
         var phrase = out.phrase
         if !out.suffixes.isEmpty {

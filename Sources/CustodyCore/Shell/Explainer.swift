@@ -52,15 +52,8 @@ package struct Explainer: Sendable {
             var seen: Set<CommandEffect> = []
             for p in parts { for e in p.effects where seen.insert(e).inserted { effects.append(e) } }
             if item.background { effects.append(CommandEffect(.background)) }
-            var e = Self.build(
+            let e = Self.build(
                 results: [r], parts: parts, effects: effects, parsed: nil, exhausted: analyzer.exhausted)
-            if e.parts.isEmpty || e.parts.count > 1 || e.parts[0].command.isEmpty {
-                e.parts.insert(
-                    CommandExplanation.Part(command: ShellText.neutralize(ShellPaths.clip(item.source, 200)), summary: e.summary, riskClass: e.riskClass, reasons: []),
-                    at: 0)
-                e.parts[0].effects = effects
-                if e.parts.count == 2 { e.parts.removeFirst() }
-            }
             result.append(e)
         }
         if parsed.isIncomplete || parsed.tooDeep {

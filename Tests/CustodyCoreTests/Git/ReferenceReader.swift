@@ -129,8 +129,16 @@ enum ReferenceReader {
                 if let current { entries[current].0.isBinary = true }
             }
         }
+        // A merge keeps only the paths whose merged version differs from every parent.
+        let parents = fields[0].split(separator: " ")
+        var mergePaths: Set<String>?
+        if parents.count > 1 {
+            let names = try run(gitDirectory, ["diff-tree", "-c", "-r", "--name-only", "-z", "--no-commit-id", id])
+            mergePaths = Set(names.split(separator: 0).map { text($0) })
+        }
         var changes: [FileChange] = []
         for (i, entry) in entries.enumerated() {
+            if let mergePaths, !mergePaths.contains(entry.0.newPath ?? entry.0.oldPath ?? "") { continue }
             var change = entry.0
             change.addedLines = AddedLines((added[i] ?? []).map { (number: $0.0, text: $0.1) })
             changes.append(change)

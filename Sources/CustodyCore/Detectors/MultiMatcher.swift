@@ -1,0 +1,148 @@
+/// Finds many literals in one pass over a line (Aho–Corasick over bytes).
+///
+/// The automaton is built once (in a `static let`) from the needles; a scan costs one table
+/// lookup per byte whatever the number of needles, so detectors can keep long lists of markers
+/// without slowing down. ASCII case is folded when `caseInsensitive` is set. No backtracking.
+struct MultiMatcher: Sendable {
+    let needles: [[UInt8]]
+    private let classOf: [UInt16]
+    private let classCount: Int
+    private let transitions: [Int32]
+    /// For each state, the needles that end there (own output followed by fail-link outputs),
+    /// flattened: `outputList[outputStart[s]..<outputStart[s + 1]]`, so the hot loop touches no
+    /// nested array.
+    private let outputStart: [Int32]
+    private let outputList: [Int32]
+    private let needleLengths: [Int]
+
+    /// One occurrence of a needle.
+    struct Match: Sendable {
+        var needle: Int
+        /// Start index in the scanned slice.
+        var start: Int
+    }
+
+    init(_ needles: [String], caseInsensitive: Bool = true) {
+        self.init(bytes: needles.map { Array($0.utf8) }, caseInsensitive: caseInsensitive)
+    }
+
+    init(bytes needles: [[UInt8]], caseInsensitive: Bool = true) {
+        let fold: (UInt8) -> UInt8 = { b in caseInsensitive && b >= 0x41 && b <= 0x5a ? b | 0x20 : b }
+        var classOf = [UInt16](repeating: 0, count: 256)
+        var classCount = 1
+        for needle in needles {
+            for b in needle where classOf[Int(fold(b))] == 0 {
+                classOf[Int(fold(b))] = UInt16(classCount)
+                classCount += 1
+            }
+        }
+        if caseInsensitive {
+            for upper in UInt8(0x41)...UInt8(0x5a) { classOf[Int(upper)] = classOf[Int(upper | 0x20)] }
+        }
+        // Trie.
+        var goto: [[Int32]] = [[Int32](repeating: -1, count: classCount)]
+        var outputs: [[Int32]] = [[]]
+        for (index, needle) in needles.enumerated() where !needle.isEmpty {
+            var state = 0
+            for b in needle {
+                let c = Int(classOf[Int(fold(b))])
+                if goto[state][c] < 0 {
+                    goto.append([Int32](repeating: -1, count: classCount))
+                    outputs.append([])
+                    goto[state][c] = Int32(goto.count - 1)
+                }
+                state = Int(goto[state][c])
+            }
+            outputs[state].append(Int32(index))
+        }
+        // Breadth-first fail links, turned into a full transition table.
+        var fail = [Int](repeating: 0, count: goto.count)
+        var table = [Int32](repeating: 0, count: goto.count * classCount)
+        var queue: [Int] = []
+        for c in 0..<classCount {
+            let s = goto[0][c]
+            if s > 0 {
+                table[c] = s
+                fail[Int(s)] = 0
+                queue.append(Int(s))
+            } else {
+                table[c] = 0
+            }
+        }
+        var head = 0
+        while head < queue.count {
+            let state = queue[head]
+            head += 1
+            outputs[state].append(contentsOf: outputs[fail[state]])
+            for c in 0..<classCount {
+                let s = goto[state][c]
+                if s > 0 {
+                    fail[Int(s)] = Int(table[fail[state] * classCount + c])
+                    table[state * classCount + c] = s
+                    queue.append(Int(s))
+                } else {
+                    table[state * classCount + c] = table[fail[state] * classCount + c]
+                }
+            }
+        }
+        self.needles = needles
+        self.classOf = classOf
+        self.classCount = classCount
+        self.transitions = table
+        var start: [Int32] = [0]
+        var list: [Int32] = []
+        for out in outputs {
+            list.append(contentsOf: out)
+            start.append(Int32(list.count))
+        }
+        self.outputStart = start
+        self.outputList = list
+        self.needleLengths = needles.map(\.count)
+    }
+
+    /// Calls `body` for every occurrence, in order of end position; stop by returning false.
+    ///
+    /// - Complexity: O(n + matches).
+    func scan(_ text: ArraySlice<UInt8>, _ body: (Match) -> Bool) {
+        text.withUnsafeBufferPointer { bytes in
+            transitions.withUnsafeBufferPointer { table in
+                classOf.withUnsafeBufferPointer { classes in
+                    var state = 0
+                    let width = classCount
+                    for i in 0..<bytes.count {
+                        state = Int(table[state &* width &+ Int(classes[Int(bytes[i])])])
+                        let lo = Int(outputStart[state])
+                        let hi = Int(outputStart[state &+ 1])
+                        if lo != hi {
+                            for k in lo..<hi {
+                                let n = Int(outputList[k])
+                                let start = text.startIndex + i + 1 - needleLengths[n]
+                                if !body(Match(needle: n, start: start)) { return }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// True when any needle occurs.
+    func matchesAny(_ text: ArraySlice<UInt8>) -> Bool {
+        var found = false
+        scan(text) { _ in
+            found = true
+            return false
+        }
+        return found
+    }
+
+    /// All occurrences, at most `limit`.
+    func matches(in text: ArraySlice<UInt8>, limit: Int = 256) -> [Match] {
+        var out: [Match] = []
+        scan(text) { match in
+            out.append(match)
+            return out.count < limit
+        }
+        return out
+    }
+}

@@ -1,7 +1,0 @@
-import Testing
-
-@Suite struct CustodyEscortSmokeTests {
-    @Test func builds() {
-        #expect(Bool(true))
-    }
-}
