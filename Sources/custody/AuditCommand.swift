@@ -61,6 +61,9 @@ struct AuditCommand: ParsableCommand {
     @Flag(help: "Do not use or update the workspace store (read the whole history).")
     var noStore = false
 
+    @Option(help: "Findings you have accepted: a baseline file of fingerprints with reason and reviewer, kept outside the audited repository.")
+    var baseline: String?
+
     @Flag(help: .hidden)
     var timings = false
 
@@ -104,6 +107,7 @@ struct AuditCommand: ParsableCommand {
             }
 
             let repository = try GitRepository(path: path)
+            let accepted = try baseline.map { try Baseline.load(path: $0, auditedRepository: repository.path) }
             let store: SQLiteAuditStore?
             if noStore {
                 store = nil
@@ -120,7 +124,8 @@ struct AuditCommand: ParsableCommand {
                     jobs: jobs,
                     resolver: IdentityResolver(roster: rosterValue, mailmap: mailmapValue),
                     reportOptions: options,
-                    displayPath: path
+                    displayPath: path,
+                    baseline: accepted
                 )
             )
             let clock = ContinuousClock()
@@ -153,6 +158,10 @@ struct AuditCommand: ParsableCommand {
             phases.append(("(of which store load)", loadTime))
             if let store, !outcome.rootCommits.isEmpty { try store.record(outcome) }
             phase("store write")
+            if !noStore {
+                try recordInLedger(outcome.report)
+                phase("ledger")
+            }
 
             let bytes: [UInt8] =
                 switch format {
@@ -184,9 +193,7 @@ struct AuditCommand: ParsableCommand {
                 )
                 return CustodyExit.incomplete
             }
-            if let failOn, let threshold = Severity(rawValue: failOn),
-                report.findings.contains(where: { $0.severity >= threshold })
-            {
+            if let failOn, try FailOn(parsing: failOn).shouldFail(report.findings) {
                 return CustodyExit.failed
             }
             return CustodyExit.clean
@@ -195,6 +202,32 @@ struct AuditCommand: ParsableCommand {
         } catch {
             return reportError(error)
         }
+    }
+}
+
+extension AuditCommand {
+    /// Appends the run to the workspace's ledger when it has a signing key
+    /// (`<workspace>/keys/ledger.key`, made with `custody keygen`): the summary in the entry,
+    /// the full JSON report as a content-addressed blob.
+    fileprivate func recordInLedger(_ report: AuditReport) throws {
+        var place = WorkspaceOptions()
+        place.workspace = workspace
+        let tip = report.refs.first { $0.name == "HEAD" } ?? report.refs.first
+        var counts: [String: Int64] = [
+            "commits": Int64(report.counts.commits),
+            "newCommits": Int64(report.counts.newCommits),
+            "findings": Int64(report.counts.findings),
+            "unknownIdentities": Int64(report.counts.unknownIdentities),
+            "problems": Int64(report.counts.problems),
+        ]
+        for (severity, count) in report.counts.findingsBySeverity { counts["findings." + severity] = Int64(count) }
+        _ = try LedgerCLI.recordAuditRun(
+            workspace: place,
+            repository: report.repository.rootCommits.joined(separator: ","),
+            gitCommit: tip?.tip ?? "",
+            counts: counts,
+            report: try JSONReport.render(report)
+        )
     }
 }
 

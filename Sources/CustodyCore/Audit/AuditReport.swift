@@ -33,6 +33,12 @@ package struct AuditReport: Hashable, Sendable, Codable {
     package var findings: [Finding]
     /// What could not be read; non-empty means the audit is incomplete (exit code 3).
     package var problems: [ReadProblem]
+    /// Commits with findings, scored by what was found, who made them and what they touch;
+    /// highest first. Nil in reports written before scoring existed.
+    package var riskScores: [RiskScore]?
+    /// Findings an auditor's baseline (`--baseline FILE`) accepted: left out of `findings`, kept
+    /// here with the reason and reviewer. Nil when no baseline was given.
+    package var suppressedFindings: [SuppressedFinding]?
     /// When the run started, ISO 8601 UTC (`2026-11-29T10:00:00Z`).
     package var startedAt: String
     /// Wall-clock seconds the run took.
@@ -40,6 +46,8 @@ package struct AuditReport: Hashable, Sendable, Codable {
 
     /// An empty report for `repository`; the auditor fills it in.
     package init(repository: RepositoryInfo) {
+        self.riskScores = nil
+        self.suppressedFindings = nil
         self.schemaVersion = Self.currentSchemaVersion
         self.tool = ToolInfo()
         self.repository = repository
@@ -206,6 +214,19 @@ extension AuditReport {
             self.method = method
             self.authoredCommits = 0
             self.committedCommits = 0
+        }
+    }
+
+    /// A finding a baseline accepted, with who accepted it and why.
+    package struct SuppressedFinding: Hashable, Sendable, Codable {
+        package var finding: Finding
+        package var reason: String
+        package var reviewer: String
+
+        package init(finding: Finding, reason: String, reviewer: String) {
+            self.finding = finding
+            self.reason = reason
+            self.reviewer = reviewer
         }
     }
 
