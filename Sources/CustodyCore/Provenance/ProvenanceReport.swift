@@ -36,6 +36,14 @@ package struct ProvenanceReport: Hashable, Sendable, Codable {
         package var endLine: Int
         package var commit: String
         package var reasons: [String]
+
+        package init(path: String, startLine: Int, endLine: Int, commit: String, reasons: [String]) {
+            self.path = path
+            self.startLine = startLine
+            self.endLine = endLine
+            self.commit = commit
+            self.reasons = reasons
+        }
     }
 
     package var revision: String
