@@ -1,15 +1,215 @@
 import ArgumentParser
+import CustodyCore
+import CustodyStore
+import Foundation
 
-// Placeholder: replaced by the issue that builds `custody audit`.
-struct AuditCommand: AsyncParsableCommand {
+/// `custody audit`: reads a repository's history, maps commits to the roster, scans them and
+/// prints a report. Exit codes: 0 done; 1 findings at or above `--fail-on`; 2 roster or mailmap
+/// wrong; 3 the repository could not be read, or objects were missing (the report lists them);
+/// 64 usage.
+struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
-        abstract: "Not built yet.",
-        shouldDisplay: false
+        abstract: "Read a repository's whole history and say who committed what.",
+        discussion: """
+            Every commit reachable from the branches and tags (or --all-refs, or --rev RANGE) is read \
+            once; authors and committers are mapped to people on the roster; each commit is scanned for \
+            hidden or malicious elements. State is kept in the workspace (never in the audited \
+            repository), so a second audit reads only new commits.
+
+            Exit codes: 0 done; 1 findings at or above --fail-on; 2 configuration error (roster, \
+            mailmap); 3 the repository could not be read, or some objects were missing (the report \
+            lists what could not be read); 64 usage error.
+            """
     )
 
-    func run() async throws {
-        printError("custody: 'audit' is not built yet")
-        throw CustodyExit.usage
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text
+        case json
     }
+
+    @Argument(help: "The repository to audit (work tree or bare).")
+    var path: String = "."
+
+    @Option(help: "The roster of people (roster.yaml).")
+    var roster: String?
+
+    @Option(help: "A mailmap you supply (the repository's own .mailmap is never read).")
+    var mailmap: String?
+
+    @Option(help: "Where custody keeps its state (default $CUSTODY_HOME, else ~/.custody).")
+    var workspace: String?
+
+    @Option(help: "Report format: text or json.")
+    var format: Format = .text
+
+    @Option(help: "Write the report to this file instead of standard output.")
+    var output: String?
+
+    @Option(help: "git worker processes (default: number of cores).")
+    var jobs: Int?
+
+    @Option(help: "Audit only this revision range (for example v1.0..main).")
+    var rev: String?
+
+    @Flag(help: "Audit every ref, including pull-request and remote refs.")
+    var allRefs = false
+
+    @Option(help: "Exit 1 when a finding is at or above this severity (info, low, medium, high, critical).")
+    var failOn: String?
+
+    @Flag(help: "Do not use or update the workspace store (read the whole history).")
+    var noStore = false
+
+    @Flag(help: .hidden)
+    var timings = false
+
+    func validate() throws {
+        if rev != nil, allRefs { throw ValidationError("--rev and --all-refs cannot be used together") }
+        if let jobs, jobs < 1 || jobs > 256 { throw ValidationError("--jobs must be between 1 and 256") }
+        if let rev, rev.isEmpty || rev.hasPrefix("-") {
+            throw ValidationError("--rev needs a revision range such as v1.0..main")
+        }
+        if let failOn, Severity(rawValue: failOn) == nil {
+            throw ValidationError("--fail-on must be one of info, low, medium, high, critical")
+        }
+    }
+
+    func run() throws {
+        let code = execute()
+        if code != CustodyExit.clean { throw code }
+    }
+
+    private func execute() -> ExitCode {
+        do {
+            var options = AuditReport.Options()
+            var rosterValue = Roster()
+            if let roster {
+                let bytes = try RosterLoader.readFile(roster)
+                do {
+                    rosterValue = try RosterLoader.parse(bytes, file: roster)
+                } catch let error as RosterValidationError {
+                    for issue in error.issues { printError("custody: \(TerminalText.neutralize(issue.description))") }
+                    return CustodyExit.configuration
+                }
+                options.roster = roster
+                options.rosterDigest = ContentDigest.sha256(bytes)
+            }
+            var mailmapValue: Mailmap?
+            if let mailmap {
+                let bytes = try RosterLoader.readFile(mailmap)
+                mailmapValue = try Mailmap(parsing: bytes, file: mailmap)
+                options.mailmap = mailmap
+                options.mailmapDigest = ContentDigest.sha256(bytes)
+            }
+
+            let repository = try GitRepository(path: path)
+            let store: SQLiteAuditStore?
+            if noStore {
+                store = nil
+            } else {
+                let place = Workspace.resolve(explicit: workspace, environment: ProcessInfo.processInfo.environment)
+                try place.prepare(outside: [repository.path, repository.gitDirectory])
+                store = try SQLiteAuditStore(path: place.databasePath)
+            }
+
+            let refs: RefSelection = if let rev { .range(rev) } else if allRefs { .allRefs } else { .branchesAndTags }
+            let auditor = Auditor(
+                AuditConfiguration(
+                    refs: refs,
+                    jobs: jobs,
+                    resolver: IdentityResolver(roster: rosterValue, mailmap: mailmapValue),
+                    reportOptions: options,
+                    displayPath: path
+                )
+            )
+            let clock = ContinuousClock()
+            var phases: [(String, Duration)] = []
+            var phaseStart = clock.now
+            func phase(_ name: String) {
+                let now = clock.now
+                phases.append((name, now - phaseStart))
+                phaseStart = now
+            }
+            phase("open")
+            let progress: ProgressLine? = standardErrorIsTerminal ? ProgressLine() : nil
+            var onProgress: (@Sendable (Int, Int) -> Void)?
+            if let progress {
+                onProgress = { done, total in progress.update(done: done, total: total) }
+            }
+            var loadTime = Duration.zero
+            let outcome = try auditor.run(
+                repository,
+                baseline: { roots in
+                    guard let store else { return AuditBaseline.empty }
+                    let start = clock.now
+                    defer { loadTime = clock.now - start }
+                    return try store.baseline(repository: roots)
+                },
+                progress: onProgress
+            )
+            progress?.finish()
+            phase("audit")
+            phases.append(("(of which store load)", loadTime))
+            if let store, !outcome.rootCommits.isEmpty { try store.record(outcome) }
+            phase("store write")
+
+            let bytes: [UInt8] =
+                switch format {
+                case .text: Array(TextReport.render(outcome.report).utf8)
+                case .json: try JSONReport.render(outcome.report)
+                }
+            if let output {
+                do {
+                    try Data(bytes).write(to: URL(fileURLWithPath: output))
+                } catch {
+                    throw CustodyError(.io, "cannot write \(TerminalText.neutralize(output))")
+                }
+            } else {
+                writeToStandardOutput(bytes)
+            }
+
+            phase("render")
+            if timings {
+                printError(
+                    "custody: timings: " + phases.map { "\($0.0) \($0.1.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 3))))" }
+                        .joined(separator: ", ") + "; \(outcome.report.counts.newCommits) new commits"
+                )
+            }
+            let report = outcome.report
+            if report.isIncomplete {
+                printError(
+                    "custody: the audit is incomplete: \(report.problems.count) thing(s) could not be read "
+                        + "(listed in the report)"
+                )
+                return CustodyExit.incomplete
+            }
+            if let failOn, let threshold = Severity(rawValue: failOn),
+                report.findings.contains(where: { $0.severity >= threshold })
+            {
+                return CustodyExit.failed
+            }
+            return CustodyExit.clean
+        } catch let error as RosterValidationError {
+            return reportError(error.error)
+        } catch {
+            return reportError(error)
+        }
+    }
+}
+
+/// One line on standard error, rewritten in place while the audit reads commits.
+final class ProgressLine: Sendable {
+    func update(done: Int, total: Int) {
+        printErrorRaw("\r\u{1b}[Kcustody: read \(done) of \(total) new commits")
+    }
+
+    func finish() {
+        printErrorRaw("\r\u{1b}[K")
+    }
+}
+
+func printErrorRaw(_ text: String) {
+    var standardError = StandardError()
+    standardError.write(text)
 }

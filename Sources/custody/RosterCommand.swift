@@ -1,15 +1,82 @@
 import ArgumentParser
+import CustodyCore
+import Foundation
 
-// Placeholder: replaced by the issue that builds `custody roster`.
-struct RosterCommand: AsyncParsableCommand {
+/// `custody roster`: import an HR export as roster.yaml, and check a roster file.
+struct RosterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roster",
-        abstract: "Not built yet.",
-        shouldDisplay: false
+        abstract: "Import and check the roster of people.",
+        subcommands: [RosterImportCommand.self, RosterCheckCommand.self]
+    )
+}
+
+/// `custody roster import FILE.csv [--output roster.yaml]`.
+struct RosterImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Turn a CSV export (roster columns, lists separated by ';') into roster.yaml.",
+        discussion: """
+            Columns: id, name, emails, aliases, keys, citizenship, usPerson, clearance, investigationTier, \
+            employer, location, roles, activeFrom, activeUntil (any order; id and name are required). \
+            Every problem is listed with its line and column; the exit code is then 2.
+            """
     )
 
-    func run() async throws {
-        printError("custody: 'roster' is not built yet")
-        throw CustodyExit.usage
+    @Argument(help: "The CSV file.")
+    var file: String
+
+    @Option(help: "Write roster.yaml here instead of standard output.")
+    var output: String?
+
+    func run() throws {
+        do {
+            let bytes = try RosterLoader.readFile(file)
+            let (roster, issues) = RosterImporter.check(bytes, file: file)
+            guard issues.isEmpty, let roster else {
+                for issue in issues { printError("custody: \(TerminalText.neutralize(issue.description))") }
+                throw CustodyExit.configuration
+            }
+            let yaml = RosterYAMLWriter.render(roster, comment: "Imported by custody roster import from \(file)")
+            if let output {
+                do {
+                    try Data(yaml.utf8).write(to: URL(fileURLWithPath: output))
+                } catch {
+                    throw CustodyError(.io, "cannot write \(TerminalText.neutralize(output))")
+                }
+                printError("custody: wrote \(roster.people.count) people to \(TerminalText.neutralize(output))")
+            } else {
+                writeToStandardOutput(Array(yaml.utf8))
+            }
+        } catch let error as CustodyError {
+            throw reportError(error)
+        }
+    }
+}
+
+/// `custody roster check FILE`: lists every problem in a roster (YAML or CSV).
+struct RosterCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "List every problem in a roster file (roster.yaml or a CSV export)."
+    )
+
+    @Argument(help: "The roster file (.yaml, .yml or .csv).")
+    var file: String
+
+    func run() throws {
+        do {
+            let bytes = try RosterLoader.readFile(file)
+            let (roster, issues) =
+                file.lowercased().hasSuffix(".csv")
+                ? RosterImporter.check(bytes, file: file) : RosterLoader.check(bytes, file: file)
+            guard issues.isEmpty, let roster else {
+                for issue in issues { printError("custody: \(TerminalText.neutralize(issue.description))") }
+                throw CustodyExit.configuration
+            }
+            writeToStandardOutput(Array("\(TerminalText.neutralize(file)): \(roster.people.count) people, no problems\n".utf8))
+        } catch let error as CustodyError {
+            throw reportError(error)
+        }
     }
 }

@@ -1,0 +1,240 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Synchronization
+
+/// What an audit reads and how.
+package struct AuditConfiguration: Sendable {
+    package var refs: RefSelection
+    /// git worker processes; nil means one per core. The report never depends on it.
+    package var jobs: Int?
+    package var resolver: IdentityResolver
+    package var detectors: DetectorSuite
+    /// Extra per-commit work (policy helpers plug in here).
+    package var analyzers: [any CommitAnalyzer]
+    /// Whole-history work after ordering (policy, review coverage, risk, provenance).
+    package var passes: [any AuditReportPass]
+    /// Roster and mailmap names and digests, echoed in the report.
+    package var reportOptions: AuditReport.Options
+    /// The repository path as the user gave it (for the report); defaults to the repository's.
+    package var displayPath: String?
+
+    package init(
+        refs: RefSelection = .branchesAndTags,
+        jobs: Int? = nil,
+        resolver: IdentityResolver = IdentityResolver(roster: Roster()),
+        detectors: DetectorSuite = DetectorSuite(),
+        analyzers: [any CommitAnalyzer] = [],
+        passes: [any AuditReportPass] = [],
+        reportOptions: AuditReport.Options = AuditReport.Options(),
+        displayPath: String? = nil
+    ) {
+        self.refs = refs
+        self.jobs = jobs
+        self.resolver = resolver
+        self.detectors = detectors
+        self.analyzers = analyzers
+        self.passes = passes
+        self.reportOptions = reportOptions
+        self.displayPath = displayPath
+    }
+}
+
+/// The audit pipeline: repository → history (read once, only new commits) → identities →
+/// detectors and analyzers (concurrently, per commit) → ordering → report passes → report.
+///
+/// ```swift
+/// let repository = try GitRepository(path: ".")
+/// let outcome = try Auditor(AuditConfiguration(resolver: IdentityResolver(roster: roster)))
+///     .run(repository, baseline: { roots in try store.baseline(roots) })
+/// print(TextReport.render(outcome.report))
+/// ```
+package struct Auditor: Sendable {
+    package var configuration: AuditConfiguration
+
+    package init(_ configuration: AuditConfiguration = AuditConfiguration()) {
+        self.configuration = configuration
+    }
+
+    /// Runs the audit.
+    ///
+    /// - Parameters:
+    ///   - repository: the repository, opened read-only.
+    ///   - baseline: given the repository's sorted root commit ids, returns what earlier runs
+    ///     stored (commits already audited are not read again).
+    ///   - progress: called from reader threads with (commits done, commits to read).
+    /// - Returns: the report over the whole selected history, and what is new in this run.
+    /// - Throws: ``CustodyError`` when the repository cannot be read at all; missing objects
+    ///   become problems in the report instead.
+    package func run(
+        _ repository: GitRepository,
+        baseline: (_ rootCommits: [String]) throws -> AuditBaseline = { _ in .empty },
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+    ) throws -> AuditOutcome {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let startedAt = ISODate.utc(Int64(Date().timeIntervalSince1970))
+
+        let roots = try repository.rootCommits().map(\.description)
+        let base = roots.isEmpty ? AuditBaseline.empty : try baseline(roots)
+
+        var options = HistoryOptions(refs: configuration.refs, jobs: configuration.jobs)
+        let selected = try repository.commitIDs(options)
+        options.excluding = Set(selected.filter { base.commits[$0.description] != nil })
+        let toRead = selected.count - options.excluding.count
+
+        var problems: [ReadProblem] = []
+        let blobs: any BlobSource
+        let reader: GitBlobReader?
+        do {
+            let opened = try repository.blobReader()
+            reader = opened
+            blobs = opened
+        } catch {
+            reader = nil
+            blobs = InMemoryBlobSource()
+            problems.append(ReadProblem(reason: "file contents could not be read: \(error)"))
+        }
+        defer { reader?.close() }
+
+        let collector = Collector(total: toRead, progress: progress)
+        let resolver = configuration.resolver
+        let detectors = configuration.detectors
+        let analyzers = configuration.analyzers
+        let summary: HistorySummary
+        if toRead > 0 {
+            summary = try repository.readHistory(options) { index, commit in
+                let author = resolver.resolve(name: commit.author.name, email: commit.author.email)
+                let committer = resolver.resolve(name: commit.committer.name, email: commit.committer.email)
+                var findings = detectors.scan(commit, blobs: blobs)
+                for analyzer in analyzers {
+                    findings += analyzer.analyze(commit, author: author, committer: committer, blobs: blobs)
+                }
+                collector.add(index: index, record: AuditedCommit(commit), findings: findings)
+            }
+        } else {
+            summary = HistorySummary(refs: try repository.refs(configuration.refs), commitCount: 0, problems: [])
+        }
+        problems += summary.problems
+
+        let fresh = collector.sorted()
+        var newByID: [String: AuditedCommit] = [:]
+        newByID.reserveCapacity(fresh.count)
+        for item in fresh { newByID[item.record.id] = item.record }
+
+        // The whole selected history, in history order: stored commits and the ones just read.
+        var history: [AuditedCommit] = []
+        history.reserveCapacity(selected.count)
+        var position: [String: Int] = [:]
+        position.reserveCapacity(selected.count)
+        for id in selected {
+            let hex = id.description
+            guard let record = base.commits[hex] ?? newByID[hex] else { continue }
+            position[hex] = history.count
+            history.append(record)
+        }
+
+        let newFindings = fresh.flatMap(\.findings)
+        var findings = base.findings.filter { position[$0.commit] != nil && newByID[$0.commit] == nil }
+        findings += newFindings
+        findings.sort { Self.findingOrder($0, $1, position: position) }
+
+        let earlierProblems = base.problems.filter { problem in
+            guard let commit = problem.commit else { return false }
+            return position[commit] != nil && newByID[commit] == nil
+        }
+
+        var report = AuditReport(
+            repository: AuditReport.RepositoryInfo(
+                path: configuration.displayPath ?? repository.path,
+                rootCommits: roots
+            )
+        )
+        report.startedAt = startedAt
+        report.refs = summary.refs
+        report.options = configuration.reportOptions
+        report.options.jobs = options.jobs
+        report.options.incremental = !base.commits.isEmpty
+        switch configuration.refs {
+        case .branchesAndTags: report.options.refSelection = "branches-and-tags"
+        case .allRefs: report.options.refSelection = "all-refs"
+        case .range(let range):
+            report.options.refSelection = "range"
+            report.options.range = range
+        }
+        ContributorTally.fill(&report, history: history, resolver: resolver)
+        report.findings = findings
+        report.problems = earlierProblems + problems
+        report.counts.commits = history.count
+        report.counts.newCommits = fresh.count
+        report.counts.merges = history.reduce(0) { $0 + ($1.isMerge ? 1 : 0) }
+        report.counts.findings = findings.count
+        for finding in findings { report.counts.findingsBySeverity[finding.severity.rawValue, default: 0] += 1 }
+        report.counts.problems = report.problems.count
+
+        let context = AuditPassContext(
+            repository: repository,
+            commits: history,
+            newCommitIDs: Set(newByID.keys),
+            resolver: resolver,
+            blobs: blobs
+        )
+        for pass in configuration.passes {
+            try pass.apply(to: &report, context: context)
+        }
+        let elapsed = clock.now - started
+        report.durationSeconds =
+            Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return AuditOutcome(
+            report: report,
+            rootCommits: roots,
+            newCommits: fresh.map(\.record),
+            newFindings: newFindings,
+            newProblems: problems
+        )
+    }
+
+    /// Most severe first, then history order, then path, line and rule.
+    static func findingOrder(_ a: Finding, _ b: Finding, position: [String: Int]) -> Bool {
+        if a.severity != b.severity { return a.severity > b.severity }
+        let pa = position[a.commit] ?? Int.max
+        let pb = position[b.commit] ?? Int.max
+        if pa != pb { return pa < pb }
+        if (a.path ?? "") != (b.path ?? "") { return (a.path ?? "") < (b.path ?? "") }
+        if (a.startLine ?? 0) != (b.startLine ?? 0) { return (a.startLine ?? 0) < (b.startLine ?? 0) }
+        if a.ruleID != b.ruleID { return a.ruleID < b.ruleID }
+        return a.fingerprint < b.fingerprint
+    }
+}
+
+/// Collects per-commit results from the reader threads.
+private final class Collector: Sendable {
+    struct Item: Sendable {
+        var index: Int
+        var record: AuditedCommit
+        var findings: [Finding]
+    }
+
+    private let items = Mutex<[Item]>([])
+    private let total: Int
+    private let progress: (@Sendable (Int, Int) -> Void)?
+
+    init(total: Int, progress: (@Sendable (Int, Int) -> Void)?) {
+        self.total = total
+        self.progress = progress
+    }
+
+    func add(index: Int, record: AuditedCommit, findings: [Finding]) {
+        let count = items.withLock { items in
+            items.append(Item(index: index, record: record, findings: findings))
+            return items.count
+        }
+        if let progress, count % 256 == 0 || count == total { progress(count, total) }
+    }
+
+    func sorted() -> [Item] {
+        items.withLock { $0 }.sorted { $0.index < $1.index }
+    }
+}

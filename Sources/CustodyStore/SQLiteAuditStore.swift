@@ -1,0 +1,330 @@
+import CustodyCore
+import Foundation
+import GRDB
+
+/// The default ``AuditStore``: one SQLite file (`custody.sqlite`) in the workspace, via GRDB.
+///
+/// Writes go in one transaction per run through cached prepared statements, so tens of
+/// thousands of commits store in well under a second or two.
+///
+/// ```swift
+/// let store = try SQLiteAuditStore(path: workspace.databasePath)
+/// let outcome = try auditor.run(repository, baseline: { try store.baseline(repository: $0) })
+/// try store.record(outcome)
+/// ```
+package final class SQLiteAuditStore: AuditStore {
+    private let queue: DatabaseQueue
+
+    /// Opens (creating and migrating as needed) the store at `path`; `":memory:"` for a
+    /// throwaway in-memory store.
+    ///
+    /// - Throws: ``CustodyError`` (`.io`) when the file cannot be opened or upgraded.
+    package init(path: String) throws {
+        do {
+            var configuration = Configuration()
+            configuration.foreignKeysEnabled = true
+            configuration.label = "custody-store"
+            configuration.prepareDatabase { db in
+                if db.configuration.readonly == false {
+                    try? db.execute(sql: "PRAGMA journal_mode = WAL")
+                    try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                }
+            }
+            queue = path == ":memory:" ? try DatabaseQueue(configuration: configuration)
+                : try DatabaseQueue(path: path, configuration: configuration)
+            try StoreSchema.migrator.migrate(queue)
+        } catch let error as CustodyError {
+            throw error
+        } catch {
+            throw CustodyError(.io, "cannot open the store at \(path): \(Self.describe(error))")
+        }
+    }
+
+    package func seenCommitIDs(repository rootCommits: [String]) throws -> Set<String> {
+        try wrap {
+            try queue.read { db in
+                guard let repositoryID = try Self.repositoryID(db, rootCommits) else { return [] }
+                var ids = Set<String>()
+                let cursor = try String.fetchCursor(
+                    db,
+                    sql: "SELECT id FROM commits WHERE repositoryId = ?",
+                    arguments: [repositoryID]
+                )
+                while let id = try cursor.next() { ids.insert(id) }
+                return ids
+            }
+        }
+    }
+
+    package func baseline(repository rootCommits: [String]) throws -> AuditBaseline {
+        try wrap {
+            try queue.read { db in
+                guard let repositoryID = try Self.repositoryID(db, rootCommits) else { return .empty }
+                var baseline = AuditBaseline()
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT id, parents, authorName, authorEmail, authorTime, authorOffset, committerName,
+                               committerEmail, committerTime, committerOffset, subject, signature, trailers,
+                               filesChanged, filesAdded, filesDeleted, filesRenamed, binaryFiles, linesAdded, bytesAdded
+                        FROM commits WHERE repositoryId = ?
+                        """,
+                    arguments: [repositoryID]
+                )
+                while let row = try rows.next() {
+                    let commit = try Self.commit(from: row)
+                    baseline.commits[commit.id] = commit
+                }
+                let decoder = JSONDecoder()
+                let findings = try String.fetchCursor(
+                    db,
+                    sql: "SELECT finding FROM findings WHERE repositoryId = ? ORDER BY id",
+                    arguments: [repositoryID]
+                )
+                while let json = try findings.next() {
+                    baseline.findings.append(try decoder.decode(Finding.self, from: Data(json.utf8)))
+                }
+                let problems = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT DISTINCT commitId, path, object, reason FROM problems
+                        WHERE repositoryId = ? AND commitId IS NOT NULL ORDER BY id
+                        """,
+                    arguments: [repositoryID]
+                )
+                while let row = try problems.next() {
+                    baseline.problems.append(
+                        ReadProblem(commit: row["commitId"], path: row["path"], object: row["object"], reason: row["reason"])
+                    )
+                }
+                return baseline
+            }
+        }
+    }
+
+    @discardableResult
+    package func record(_ outcome: AuditOutcome) throws -> Int64 {
+        let report = outcome.report
+        let reportJSON = String(decoding: try JSONReport.render(report), as: UTF8.self)
+        let encoder = JSONReport.encoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let refsJSON = String(decoding: try encoder.encode(report.refs), as: UTF8.self)
+        let optionsJSON = String(decoding: try encoder.encode(report.options), as: UTF8.self)
+        let findingsJSON = try outcome.newFindings.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        return try wrap {
+            try queue.write { db in
+                let identity = outcome.rootCommits.joined(separator: ",")
+                try db.execute(
+                    sql: """
+                        INSERT INTO repositories (identity, path, firstSeen, lastSeen) VALUES (?, ?, ?, ?)
+                        ON CONFLICT(identity) DO UPDATE SET path = excluded.path, lastSeen = excluded.lastSeen
+                        """,
+                    arguments: [identity, report.repository.path, report.startedAt, report.startedAt]
+                )
+                guard let repositoryID = try Self.repositoryID(db, outcome.rootCommits) else {
+                    throw CustodyError(.io, "the store lost the repository row")
+                }
+                try db.execute(
+                    sql: """
+                        INSERT INTO runs (repositoryId, startedAt, durationSeconds, toolVersion, refs, options,
+                                          totalCommits, newCommits, findings, problems, report)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        repositoryID, report.startedAt, report.durationSeconds, report.tool.version, refsJSON,
+                        optionsJSON, report.counts.commits, report.counts.newCommits, report.counts.findings,
+                        report.counts.problems, reportJSON,
+                    ]
+                )
+                let runID = db.lastInsertedRowID
+
+                let insertCommit = try db.cachedStatement(
+                    sql: """
+                        INSERT OR IGNORE INTO commits (repositoryId, id, runId, parents, authorName, authorEmail,
+                            authorTime, authorOffset, committerName, committerEmail, committerTime, committerOffset,
+                            subject, signature, trailers, filesChanged, filesAdded, filesDeleted, filesRenamed,
+                            binaryFiles, linesAdded, bytesAdded)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """
+                )
+                for commit in outcome.newCommits {
+                    insertCommit.setUncheckedArguments([
+                        repositoryID, commit.id, runID, commit.parents.joined(separator: " "), commit.authorName,
+                        commit.authorEmail, commit.authorTime, commit.authorOffsetMinutes, commit.committerName,
+                        commit.committerEmail, commit.committerTime, commit.committerOffsetMinutes, commit.subject,
+                        commit.signature.rawValue, TrailerJSON.encode(commit.trailers), commit.stats.filesChanged,
+                        commit.stats.filesAdded, commit.stats.filesDeleted, commit.stats.filesRenamed,
+                        commit.stats.binaryFiles, commit.stats.linesAdded, commit.stats.bytesAdded,
+                    ])
+                    try insertCommit.execute()
+                }
+
+                let upsertIdentity = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO identities (repositoryId, name, email, personId, method, firstRunId, lastRunId)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(repositoryId, name, email) DO UPDATE SET
+                            personId = excluded.personId, method = excluded.method, lastRunId = excluded.lastRunId
+                        """
+                )
+                for contributor in report.contributors {
+                    for use in contributor.identities {
+                        try upsertIdentity.execute(arguments: [
+                            repositoryID, use.name, use.email, contributor.id, use.method.rawValue, runID, runID,
+                        ])
+                    }
+                }
+                for unknown in report.unknownIdentities {
+                    try upsertIdentity.execute(arguments: [
+                        repositoryID, unknown.name, unknown.email, nil, ResolutionMethod.unknown.rawValue, runID, runID,
+                    ])
+                }
+
+                let insertFinding = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO findings (repositoryId, runId, commitId, ruleId, severity, path, startLine,
+                                              fingerprint, finding)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """
+                )
+                for (finding, json) in zip(outcome.newFindings, findingsJSON) {
+                    try insertFinding.execute(arguments: [
+                        repositoryID, runID, finding.commit, finding.ruleID, finding.severity.rawValue, finding.path,
+                        finding.startLine, finding.fingerprint, json,
+                    ])
+                }
+
+                let insertProblem = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO problems (repositoryId, runId, commitId, path, object, reason)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """
+                )
+                for problem in outcome.newProblems {
+                    try insertProblem.execute(arguments: [
+                        repositoryID, runID, problem.commit, problem.path, problem.object, problem.reason,
+                    ])
+                }
+                return runID
+            }
+        }
+    }
+
+    package func runs(repository rootCommits: [String]) throws -> [StoredRun] {
+        try wrap {
+            try queue.read { db in
+                guard let repositoryID = try Self.repositoryID(db, rootCommits) else { return [] }
+                return try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, startedAt, durationSeconds, toolVersion, totalCommits, newCommits, findings,
+                               problems, report
+                        FROM runs WHERE repositoryId = ? ORDER BY id DESC
+                        """,
+                    arguments: [repositoryID]
+                ).map { row in
+                    StoredRun(
+                        id: row["id"],
+                        startedAt: row["startedAt"],
+                        durationSeconds: row["durationSeconds"],
+                        toolVersion: row["toolVersion"],
+                        totalCommits: row["totalCommits"],
+                        newCommits: row["newCommits"],
+                        findings: row["findings"],
+                        problems: row["problems"],
+                        reportJSON: row["report"]
+                    )
+                }
+            }
+        }
+    }
+
+    private static func repositoryID(_ db: Database, _ rootCommits: [String]) throws -> Int64? {
+        try Int64.fetchOne(
+            db,
+            sql: "SELECT id FROM repositories WHERE identity = ?",
+            arguments: [rootCommits.sorted().joined(separator: ",")]
+        )
+    }
+
+    private static func commit(from row: Row) throws -> AuditedCommit {
+        let parents: String = row["parents"]
+        let trailers: String = row["trailers"]
+        return AuditedCommit(
+            id: row["id"],
+            parents: parents.isEmpty ? [] : parents.split(separator: " ").map(String.init),
+            authorName: row["authorName"],
+            authorEmail: row["authorEmail"],
+            authorTime: row["authorTime"],
+            authorOffsetMinutes: row["authorOffset"],
+            committerName: row["committerName"],
+            committerEmail: row["committerEmail"],
+            committerTime: row["committerTime"],
+            committerOffsetMinutes: row["committerOffset"],
+            subject: row["subject"],
+            signature: CommitSignatureKind(rawValue: row["signature"]) ?? .unknown,
+            trailers: try TrailerJSON.decode(trailers),
+            stats: AuditedCommit.Stats(
+                filesChanged: row["filesChanged"],
+                filesAdded: row["filesAdded"],
+                filesDeleted: row["filesDeleted"],
+                filesRenamed: row["filesRenamed"],
+                binaryFiles: row["binaryFiles"],
+                linesAdded: row["linesAdded"],
+                bytesAdded: row["bytesAdded"]
+            )
+        )
+    }
+
+    private func wrap<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as CustodyError {
+            throw error
+        } catch {
+            throw CustodyError(.io, "the store failed: \(Self.describe(error))")
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
+        return "\(error)"
+    }
+}
+
+/// Trailers as a compact JSON array of `[key, value]` pairs, encoded by hand (hot path).
+enum TrailerJSON {
+    static func encode(_ trailers: [AuditedCommit.TrailerRecord]) -> String {
+        if trailers.isEmpty { return "[]" }
+        var out = "["
+        for (index, trailer) in trailers.enumerated() {
+            if index > 0 { out += "," }
+            out += "[" + quote(trailer.key) + "," + quote(trailer.value) + "]"
+        }
+        return out + "]"
+    }
+
+    static func decode(_ json: String) throws -> [AuditedCommit.TrailerRecord] {
+        if json == "[]" || json.isEmpty { return [] }
+        let pairs = try JSONDecoder().decode([[String]].self, from: Data(json.utf8))
+        return pairs.compactMap { $0.count == 2 ? AuditedCommit.TrailerRecord(key: $0[0], value: $0[1]) : nil }
+    }
+
+    private static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

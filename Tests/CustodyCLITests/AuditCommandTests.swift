@@ -1,0 +1,150 @@
+import CustodyTestSupport
+import Foundation
+import Testing
+
+@Suite(.serialized) struct AuditCommandTests {
+    final class Home {
+        let path: String
+        init() throws {
+            path = FileManager.default.temporaryDirectory.appendingPathComponent("custody-cli-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
+        deinit { try? FileManager.default.removeItem(atPath: path) }
+
+        func write(_ name: String, _ text: String) throws -> String {
+            let file = path + "/" + name
+            try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+            return file
+        }
+    }
+
+    static let roster = """
+        people:
+          - id: adavis
+            name: Alice Davis
+            emails: [alice@prime.example]
+            citizenship: [US]
+            usPerson: true
+            clearance: secret
+            employer: Prime Contractor LLC
+
+        """
+
+    static func makeRepository() throws -> TemporaryGitRepository {
+        let repo = try TemporaryGitRepository()
+        let alice = TemporaryGitRepository.Signature(name: "Alice Davis", email: "alice@prime.example")
+        let eve = TemporaryGitRepository.Signature(name: "Eve\u{1b}[2J\u{202E}", email: "eve@evil.example", date: "1700000100 +0000")
+        try repo.write("a.txt", "one\n")
+        try repo.commit("First", author: alice)
+        try repo.write("b.txt", "two\n")
+        try repo.commit("Second \u{1b}]0;title\u{7}", author: eve)
+        return repo
+    }
+
+    @Test func auditsPrintsTextAndLeavesTheRepositoryUnchanged() throws {
+        let home = try Home()
+        let repo = try Self.makeRepository()
+        let roster = try home.write("roster.yaml", Self.roster)
+        let before = try repo.snapshot()
+        let result = try CustodyBinary.run(
+            ["audit", repo.path, "--roster", roster, "--workspace", home.path + "/ws"],
+            home: home.path
+        )
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Commits      2 (all read in this run)"))
+        #expect(result.stdout.contains("adavis  Alice Davis"))
+        #expect(result.stdout.contains("employer Prime Contractor LLC · citizenship US · US person yes · clearance secret"))
+        #expect(result.stdout.contains("Eve^[[2J<U+202E> <eve@evil.example>"))
+        #expect(!result.stdoutBytes.contains(0x1b))
+        #expect(result.stderr.isEmpty)  // no progress line when stderr is not a terminal
+        #expect(try repo.snapshot() == before)
+        #expect(FileManager.default.fileExists(atPath: home.path + "/ws/custody.sqlite"))
+
+        // A second audit reads only the new commit and says so.
+        try repo.write("c.txt", "three\n")
+        try repo.commit("Third", author: .init(name: "Alice Davis", email: "alice@prime.example"))
+        let second = try CustodyBinary.run(
+            ["audit", repo.path, "--roster", roster, "--workspace", home.path + "/ws"],
+            home: home.path
+        )
+        #expect(second.status == 0)
+        #expect(second.stdout.contains("Commits      3 (1 new in this run, 2 from earlier runs)"))
+    }
+
+    @Test func jsonToAFileUsesTheDefaultWorkspace() throws {
+        let home = try Home()
+        let repo = try Self.makeRepository()
+        let output = home.path + "/report.json"
+        let result = try CustodyBinary.run(["audit", "--format", "json", "--output", output, "--jobs", "1"], home: home.path, currentDirectory: repo.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
+        #expect(json["schemaVersion"] as? Int == 1)
+        let counts = try #require(json["counts"] as? [String: Any])
+        #expect(counts["commits"] as? Int == 2)
+        #expect((json["unknownIdentities"] as? [Any])?.count == 2)
+        // $CUSTODY_HOME was used, not the repository.
+        #expect(FileManager.default.fileExists(atPath: home.path + "/.custody/custody.sqlite"))
+        #expect(!FileManager.default.fileExists(atPath: repo.path + "/.custody"))
+    }
+
+    @Test func badRosterExitsTwoNamingTheLine() throws {
+        let home = try Home()
+        let repo = try Self.makeRepository()
+        let roster = try home.write("roster.yaml", Self.roster.replacingOccurrences(of: "clearance: secret", with: "clearance: secrt"))
+        let result = try CustodyBinary.run(["audit", repo.path, "--roster", roster, "--no-store"], home: home.path)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(#"roster.yaml:7: people[0].clearance: "secrt" is not one of none, confidential, secret, top-secret"#))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func notARepositoryExitsThree() throws {
+        let home = try Home()
+        let result = try CustodyBinary.run(["audit", home.path, "--no-store"], home: home.path)
+        #expect(result.status == 3)
+        #expect(result.stderr.hasPrefix("custody: "))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func missingObjectIsReportedAndExitsThree() throws {
+        let home = try Home()
+        let repo = try TemporaryGitRepository()
+        let alice = TemporaryGitRepository.Signature(name: "Alice Davis", email: "alice@prime.example")
+        try repo.write("small.txt", "small\n")
+        try repo.commit("First", author: alice)
+        try repo.write("big.bin", "pretend this is a large blob left out of a partial clone\n")
+        try repo.commit("Add big", author: alice)
+        let blob = try repo.gitString(["rev-parse", "HEAD:big.bin"])
+        let object = repo.path + "/.git/objects/" + blob.prefix(2) + "/" + blob.dropFirst(2)
+        try FileManager.default.removeItem(atPath: object)
+        let before = try repo.snapshot()
+        let result = try CustodyBinary.run(["audit", repo.path, "--workspace", home.path + "/ws"], home: home.path)
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stdout.contains("Could not be read: the audit is incomplete"))
+        #expect(result.stderr.contains("the audit is incomplete"))
+        #expect(try repo.snapshot() == before)
+    }
+
+    @Test(arguments: [
+        ["audit", "--rev", "HEAD", "--all-refs"],
+        ["audit", "--jobs", "0"],
+        ["audit", "--format", "xml"],
+        ["audit", "--no-such-flag"],
+        ["audit", "--fail-on", "severe"],
+    ])
+    func usageErrorsExitSixtyFour(arguments: [String]) throws {
+        let home = try Home()
+        let result = try CustodyBinary.run(arguments, home: home.path)
+        #expect(result.status == 64, "\(arguments): \(result.stderr)")
+    }
+
+    @Test func workspaceInsideTheRepositoryIsRefused() throws {
+        let home = try Home()
+        let repo = try Self.makeRepository()
+        let before = try repo.snapshot()
+        let result = try CustodyBinary.run(["audit", repo.path, "--workspace", repo.path + "/.state"], home: home.path)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("inside the audited repository"))
+        #expect(try repo.snapshot() == before)
+    }
+}

@@ -1,7 +1,0 @@
-import Testing
-
-@Suite struct CustodyCLISmokeTests {
-    @Test func builds() {
-        #expect(Bool(true))
-    }
-}

@@ -1,7 +1,0 @@
-import Testing
-
-@Suite struct CustodyStoreSmokeTests {
-    @Test func builds() {
-        #expect(Bool(true))
-    }
-}
