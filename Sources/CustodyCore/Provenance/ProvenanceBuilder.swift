@@ -12,6 +12,8 @@ package struct ProvenanceSnapshot: Sendable {
     /// Files taken from the cache / blamed in this run.
     package var cachedFiles: Int
     package var blamedFiles: Int
+    /// Commits replayed in this run (replay engine).
+    package var replayedCommits: Int = 0
 
     /// True when lines that `commit` introduced in `path` (at line numbers `lines` of that
     /// commit's version of the file) still survive at the revision. With nil `path`, any line
@@ -46,14 +48,24 @@ package struct ProvenanceSnapshot: Sendable {
 ///     .build(revision: "HEAD")
 /// ```
 package struct ProvenanceBuilder: Sendable {
+    /// How lines are attributed.
+    package enum Engine: String, Sendable, CaseIterable {
+        /// Replay the history once (`git log -p -w -U0`), see ``HistoryReplay``. Default.
+        case replay
+        /// `git blame --incremental -w -M` per file, cached by (path, blob).
+        case blame
+    }
+
     package var repository: String
     package var cacheDirectory: String?
     package var jobs: Int
+    package var engine: Engine
 
-    package init(repository: String, cacheDirectory: String? = nil, jobs: Int? = nil) {
+    package init(repository: String, cacheDirectory: String? = nil, jobs: Int? = nil, engine: Engine = .replay) {
         self.repository = repository
         self.cacheDirectory = cacheDirectory
         self.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        self.engine = engine
     }
 
     /// - Parameters:
@@ -84,6 +96,9 @@ package struct ProvenanceBuilder: Sendable {
             throw CustodyError(.repositoryUnreadable, "git ls-tree failed: \(failure.standardError.prefix(200))")
         }
         let entries = Self.parseTree(listing)
+        if engine == .replay {
+            return try buildByReplay(sha: sha, gitDirectory: gitDirectory, entries: entries)
+        }
 
         var cache = ProvenanceCache()
         var cacheFile: String?

@@ -39,13 +39,25 @@ import Testing
         return Built(repo: repo, ids: ids)
     }
 
+    /// Per file, per line: (commit, original path, original line) — independent of table order.
+    static func origins(_ files: [FileBlame]) -> [String] {
+        files.flatMap { file in
+            file.runs.flatMap { run in
+                (0..<Int(run.count)).map { k in
+                    "\(file.path):\(Int(run.finalStart) + k) \(file.commits[Int(run.commit)].id) \(file.originalPaths[Int(run.originalPath)]):\(Int(run.originalStart) + k)"
+                }
+            }
+        }
+    }
+
     static func shares(_ rows: [ProvenanceReport.Share]) -> [String: Int] {
         Dictionary(uniqueKeysWithValues: rows.map { ($0.key, $0.lines) })
     }
 
-    @Test func exactSharesWithMovesCopiesAndWhitespace() throws {
+    @Test(arguments: ProvenanceBuilder.Engine.allCases)
+    func exactSharesWithMovesCopiesAndWhitespace(engine: ProvenanceBuilder.Engine) throws {
         let built = try Self.build()
-        let snapshot = try ProvenanceBuilder(repository: built.repo.path, jobs: 2).build()
+        let snapshot = try ProvenanceBuilder(repository: built.repo.path, jobs: 2, engine: engine).build()
         #expect(snapshot.problems.isEmpty)
         let flagged = [built.ids["dave"]!: ["unknown-identity"], built.ids["carol"]!: ["CUST-TEST-001"], built.ids["bob"]!: ["escorted-review"]]
         let report = ProvenanceReport(snapshot: snapshot, resolver: IdentityResolver(roster: TestRoster.roster), flagged: flagged)
@@ -78,10 +90,61 @@ import Testing
         #expect(file.commit(atLine: 3)?.id == built.ids["dave"])
     }
 
+    @Test func replayCacheReplaysOnlyNewCommits() throws {
+        let built = try Self.build()
+        let workspace = built.repo.url.deletingLastPathComponent().appendingPathComponent("workspace").path
+        let builder = ProvenanceBuilder(repository: built.repo.path, cacheDirectory: workspace, jobs: 2, engine: .replay)
+        let cold = try builder.build()
+        #expect(cold.replayedCommits == 5)
+        let warm = try builder.build()
+        #expect(warm.replayedCommits == 0)
+        #expect(Self.origins(warm.files) == Self.origins(cold.files))
+        try built.repo.write("README", "one\ntwo changed\nthree\n")
+        let next = try built.repo.commit("Edit readme", author: TestRoster.signature(TestRoster.carol, "2025-09-21"))
+        let after = try builder.build()
+        #expect(after.revision == next)
+        #expect(after.replayedCommits == 1)
+        let fresh = try ProvenanceBuilder(repository: built.repo.path, jobs: 1, engine: .replay).build()
+        #expect(Self.origins(after.files) == Self.origins(fresh.files))
+        let readme = try #require(after.files.first { $0.path == "README" })
+        #expect(readme.commit(atLine: 2)?.id == next)
+        #expect(readme.commit(atLine: 3)?.id == built.ids["rename"])
+        // Going back to an older revision replays from scratch and still agrees with blame.
+        let old = try builder.build(revision: built.ids["carol"]!)
+        let blame = try ProvenanceBuilder(repository: built.repo.path, jobs: 1, engine: .blame).build(revision: built.ids["carol"]!)
+        #expect(Self.origins(old.files) == Self.origins(blame.files))
+    }
+
+    @Test func enginesAgreeLineByLine() throws {
+        let built = try Self.build()
+        let replay = try ProvenanceBuilder(repository: built.repo.path, jobs: 2, engine: .replay).build()
+        let blame = try ProvenanceBuilder(repository: built.repo.path, jobs: 2, engine: .blame).build()
+        #expect(Self.origins(replay.files) == Self.origins(blame.files))
+        #expect(Self.origins(replay.files).count == 18)
+    }
+
+    @Test func replayFollowsMergesLikeBlame() throws {
+        let repo = try TemporaryGitRepository()
+        try repo.write("f.txt", (1...6).map { Self.line("base\($0)") }.joined(separator: "\n") + "\n")
+        try repo.commit("base", author: TestRoster.signature(TestRoster.alice, "2025-01-01"))
+        try repo.git(["checkout", "-q", "-b", "side"])
+        try repo.write("f.txt", ((1...6).map { Self.line("base\($0)") } + [Self.line("side")]).joined(separator: "\n") + "\n")
+        try repo.write("g.txt", "side file\n")
+        try repo.commit("side", author: TestRoster.signature(TestRoster.bob, "2025-01-02"))
+        try repo.git(["checkout", "-q", "main"])
+        try repo.write("f.txt", ([Self.line("main")] + (1...6).map { Self.line("base\($0)") }).joined(separator: "\n") + "\n")
+        try repo.commit("main", author: TestRoster.signature(TestRoster.carol, "2025-01-03"))
+        try repo.git(["merge", "-q", "--no-edit", "side"], env: TemporaryGitRepository.identityEnvironment(author: TestRoster.signature(TestRoster.alice, "2025-01-04"), committer: TestRoster.signature(TestRoster.alice, "2025-01-04")))
+        let replay = try ProvenanceBuilder(repository: repo.path, jobs: 2, engine: .replay).build()
+        let blame = try ProvenanceBuilder(repository: repo.path, jobs: 2, engine: .blame).build()
+        #expect(Self.origins(replay.files) == Self.origins(blame.files))
+        #expect(replay.files.map(\.lineCount) == [8, 1])
+    }
+
     @Test func cacheReusesUnchangedFiles() throws {
         let built = try Self.build()
         let workspace = built.repo.url.deletingLastPathComponent().appendingPathComponent("workspace").path
-        let builder = ProvenanceBuilder(repository: built.repo.path, cacheDirectory: workspace, jobs: 2)
+        let builder = ProvenanceBuilder(repository: built.repo.path, cacheDirectory: workspace, jobs: 2, engine: .blame)
         let cold = try builder.build()
         #expect(cold.blamedFiles == 2 && cold.cachedFiles == 0)
         let warm = try builder.build()
@@ -103,6 +166,7 @@ import Testing
     @Test func pathLimitAndRenderers() throws {
         let built = try Self.build()
         let snapshot = try ProvenanceBuilder(repository: built.repo.path, jobs: 1).build(revision: "HEAD", path: "lib")
+        #expect(snapshot.replayedCommits == 5)
         #expect(snapshot.files.map(\.path) == ["lib/core.txt"])
         let report = ProvenanceReport(snapshot: snapshot, resolver: IdentityResolver(roster: TestRoster.roster))
         let text = String(decoding: ProvenanceRenderer.text(report), as: UTF8.self)
