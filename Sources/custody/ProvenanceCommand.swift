@@ -42,8 +42,16 @@ struct ProvenanceCommand: AsyncParsableCommand {
     @Option(help: "Parallel git processes (default: number of cores).")
     var jobs: Int?
 
+    @Option(help: "replay (one pass over the history, default) or blame (git blame per file).")
+    var engine: String = "replay"
+
     enum ProvenanceFormat: String, ExpressibleByArgument, CaseIterable {
         case text, json, html
+    }
+
+    func validate() throws {
+        if ProvenanceBuilder.Engine(rawValue: engine) == nil { throw ValidationError("--engine must be replay or blame") }
+        if let jobs, jobs < 1 || jobs > 256 { throw ValidationError("--jobs must be between 1 and 256") }
     }
 
     func run() async throws {
@@ -55,7 +63,8 @@ struct ProvenanceCommand: AsyncParsableCommand {
             let builder = ProvenanceBuilder(
                 repository: path,
                 cacheDirectory: place.path + "/provenance",
-                jobs: jobs
+                jobs: jobs,
+                engine: ProvenanceBuilder.Engine(rawValue: engine) ?? .replay
             )
             let snapshot = try builder.build(revision: revision, path: only)
             let report = ProvenanceReport(snapshot: snapshot, resolver: IdentityResolver(roster: roster), flagged: flaggedCommits)

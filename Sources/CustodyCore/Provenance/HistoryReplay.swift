@@ -158,13 +158,22 @@ struct HistoryReplay {
                 new.hashes.append(hash)
                 var inherited = false
                 if alnum >= Self.minimumMovedCharacters || !otherParents.isEmpty {
-                    if lookup == nil {
-                        var table: [UInt64: Int] = [:]
-                        table.reserveCapacity(old.hashes.count)
-                        for (i, h) in old.hashes.enumerated().reversed() { table[h] = i }
-                        lookup = table
+                    // Few added lines: scan the old hashes; many: build a table once.
+                    var found: Int?
+                    if alnum >= Self.minimumMovedCharacters {
+                        if file.added.count <= 32 {
+                            found = old.hashes.firstIndex(of: hash)
+                        } else {
+                            if lookup == nil {
+                                var table: [UInt64: Int] = [:]
+                                table.reserveCapacity(old.hashes.count)
+                                for (i, h) in old.hashes.enumerated().reversed() { table[h] = i }
+                                lookup = table
+                            }
+                            found = lookup?[hash]
+                        }
                     }
-                    if alnum >= Self.minimumMovedCharacters, let i = lookup?[hash] {
+                    if let i = found {
                         new.origins.append(old.origins[i])
                         new.originPaths.append(old.originPaths[i])
                         new.originLines.append(old.originLines[i])
