@@ -247,31 +247,33 @@ package final class SQLiteAuditStore: AuditStore {
         )
     }
 
+    /// Reads a row of the baseline query by column position (faster than by name).
     private static func commit(from row: Row) throws -> AuditedCommit {
-        let parents: String = row["parents"]
-        let trailers: String = row["trailers"]
+        let parents: String = row[1]
+        let trailers: String = row[12]
+        let signature: String = row[11]
         return AuditedCommit(
-            id: row["id"],
+            id: row[0],
             parents: parents.isEmpty ? [] : parents.split(separator: " ").map(String.init),
-            authorName: row["authorName"],
-            authorEmail: row["authorEmail"],
-            authorTime: row["authorTime"],
-            authorOffsetMinutes: row["authorOffset"],
-            committerName: row["committerName"],
-            committerEmail: row["committerEmail"],
-            committerTime: row["committerTime"],
-            committerOffsetMinutes: row["committerOffset"],
-            subject: row["subject"],
-            signature: CommitSignatureKind(rawValue: row["signature"]) ?? .unknown,
+            authorName: row[2],
+            authorEmail: row[3],
+            authorTime: row[4],
+            authorOffsetMinutes: row[5],
+            committerName: row[6],
+            committerEmail: row[7],
+            committerTime: row[8],
+            committerOffsetMinutes: row[9],
+            subject: row[10],
+            signature: CommitSignatureKind(rawValue: signature) ?? .unknown,
             trailers: try TrailerJSON.decode(trailers),
             stats: AuditedCommit.Stats(
-                filesChanged: row["filesChanged"],
-                filesAdded: row["filesAdded"],
-                filesDeleted: row["filesDeleted"],
-                filesRenamed: row["filesRenamed"],
-                binaryFiles: row["binaryFiles"],
-                linesAdded: row["linesAdded"],
-                bytesAdded: row["bytesAdded"]
+                filesChanged: row[13],
+                filesAdded: row[14],
+                filesDeleted: row[15],
+                filesRenamed: row[16],
+                binaryFiles: row[17],
+                linesAdded: row[18],
+                bytesAdded: row[19]
             )
         )
     }
@@ -306,8 +308,56 @@ enum TrailerJSON {
 
     static func decode(_ json: String) throws -> [AuditedCommit.TrailerRecord] {
         if json == "[]" || json.isEmpty { return [] }
+        if let fast = decodeOwnFormat(Array(json.utf8)) { return fast }
         let pairs = try JSONDecoder().decode([[String]].self, from: Data(json.utf8))
         return pairs.compactMap { $0.count == 2 ? AuditedCommit.TrailerRecord(key: $0[0], value: $0[1]) : nil }
+    }
+
+    /// Parses exactly what ``encode(_:)`` writes; nil for anything else (then JSONDecoder reads it).
+    static func decodeOwnFormat(_ b: [UInt8]) -> [AuditedCommit.TrailerRecord]? {
+        var i = 0
+        func expect(_ c: UInt8) -> Bool {
+            guard i < b.count, b[i] == c else { return false }
+            i += 1
+            return true
+        }
+        func string() -> String? {
+            guard expect(UInt8(ascii: "\"")) else { return nil }
+            var out: [UInt8] = []
+            while i < b.count {
+                let c = b[i]
+                i += 1
+                if c == UInt8(ascii: "\"") { return String(decoding: out, as: UTF8.self) }
+                if c != UInt8(ascii: "\\") {
+                    out.append(c)
+                    continue
+                }
+                guard i < b.count else { return nil }
+                let e = b[i]
+                i += 1
+                switch e {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(e)
+                case UInt8(ascii: "u"):
+                    guard i + 4 <= b.count, let v = UInt8(String(decoding: b[i..<(i + 4)], as: UTF8.self), radix: 16),
+                        v < 0x20
+                    else { return nil }
+                    out.append(v)
+                    i += 4
+                default: return nil
+                }
+            }
+            return nil
+        }
+        var result: [AuditedCommit.TrailerRecord] = []
+        guard expect(UInt8(ascii: "[")) else { return nil }
+        while true {
+            guard expect(UInt8(ascii: "[")), let key = string(), expect(UInt8(ascii: ",")), let value = string(),
+                expect(UInt8(ascii: "]"))
+            else { return nil }
+            result.append(AuditedCommit.TrailerRecord(key: key, value: value))
+            if expect(UInt8(ascii: "]")) { return i == b.count ? result : nil }
+            guard expect(UInt8(ascii: ",")) else { return nil }
+        }
     }
 
     private static func quote(_ text: String) -> String {

@@ -18,6 +18,7 @@ struct CustodyCommand: AsyncParsableCommand {
             ProvenanceCommand.self,
             GateCommand.self,
             EscortCommand.self,
+            DebugCommand.self,
         ]
     )
 }

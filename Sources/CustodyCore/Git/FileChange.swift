@@ -21,6 +21,9 @@ package struct FileChange: Hashable, Sendable {
     package var newMode: UInt32
     package var isBinary: Bool
     package var addedLines: AddedLines
+    /// True when some added lines were cut to the reader's limits (1 MiB per line, 64 MiB or
+    /// 4 Mi lines per file); line numbers stay exact.
+    package var addedLinesTruncated: Bool = false
 
     package init(
         kind: FileChangeKind,

@@ -1,0 +1,129 @@
+import Synchronization
+
+/// Reads objects of the audited repository through one long-lived `git cat-file --batch`
+/// process; a ``BlobSource`` for detectors that look at whole files.
+///
+/// Thread-safe: requests are serialized by an internal mutex. Reads are bounded: at most
+/// `limit` bytes are kept, the rest of the object is read and dropped. A missing object gives
+/// nil. If the process dies it is restarted on the next request; after ``close()`` every read
+/// gives nil.
+///
+/// ```swift
+/// let blobs = try repo.blobReader()
+/// defer { blobs.close() }
+/// let head = blobs.read(change.newBlob!, limit: 64 * 1024)
+/// ```
+package final class GitBlobReader: BlobSource {
+    private struct State {
+        var process: RunningGit?
+        var buffer: [UInt8] = []
+        var start = 0
+        var closed = false
+    }
+
+    private let git: GitProcess
+    private let state = Mutex(State())
+
+    init(git: GitProcess) throws {
+        self.git = git
+        let process = try git.start(["cat-file", "--batch"])
+        state.withLock { $0.process = process }
+    }
+
+    deinit { close() }
+
+    /// At most `limit` bytes of the blob, or nil when it is missing or not a blob.
+    package func read(_ id: ObjectID, limit: Int) -> [UInt8]? {
+        guard let object = readObject(id, limit: limit), object.type == "blob" else { return nil }
+        return object.bytes
+    }
+
+    /// The raw object (type and at most `limit` bytes), e.g. a commit for signature checks.
+    package func readObject(_ id: ObjectID, limit: Int) -> (type: String, bytes: [UInt8])? {
+        state.withLock { state -> (type: String, bytes: [UInt8])? in
+            guard !state.closed else { return nil }
+            if state.process == nil {
+                state.process = try? git.start(["cat-file", "--batch"])
+                state.buffer = []
+                state.start = 0
+            }
+            guard let process = state.process else { return nil }
+            let result = Self.request(id, limit: max(0, limit), process: process, state: &state)
+            if case .failed = result {
+                process.finish(kill: true)
+                state.process = nil
+                return nil
+            }
+            if case .object(let type, let bytes) = result { return (type, bytes) }
+            return nil
+        }
+    }
+
+    /// Ends the cat-file process.
+    package func close() {
+        state.withLock { state in
+            state.closed = true
+            state.process?.finish(kill: false)
+            state.process = nil
+        }
+    }
+
+    private enum Answer {
+        case object(String, [UInt8])
+        case missing
+        case failed
+    }
+
+    private static func request(_ id: ObjectID, limit: Int, process: RunningGit, state: inout State) -> Answer {
+        guard process.write(Array(id.description.utf8) + [0x0a]) else { return .failed }
+        guard let header = readLine(process, &state) else { return .failed }
+        let fields = header.split(separator: 0x20)
+        guard fields.count == 3, let size = Int(String(decoding: fields[2], as: UTF8.self)), size >= 0 else {
+            return fields.count == 2 ? .missing : .failed
+        }
+        let type = String(decoding: fields[1], as: UTF8.self)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(size, limit))
+        var remaining = size + 1  // the object and its trailing newline
+        while remaining > 0 {
+            if state.start >= state.buffer.count {
+                guard fill(process, &state) else { return .failed }
+            }
+            let available = min(remaining, state.buffer.count - state.start)
+            let objectPart = min(available, max(0, remaining - 1))
+            let keep = min(objectPart, limit - bytes.count)
+            if keep > 0 { bytes.append(contentsOf: state.buffer[state.start..<(state.start + keep)]) }
+            state.start += available
+            remaining -= available
+        }
+        return .object(type, bytes)
+    }
+
+    private static func readLine(_ process: RunningGit, _ state: inout State) -> [UInt8]? {
+        var line: [UInt8] = []
+        while true {
+            if state.start >= state.buffer.count {
+                guard fill(process, &state) else { return nil }
+            }
+            let slice = state.buffer[state.start...]
+            if let nl = slice.firstIndex(of: 0x0a) {
+                line.append(contentsOf: slice[slice.startIndex..<nl])
+                state.start = nl + 1
+                return line
+            }
+            line.append(contentsOf: slice)
+            state.start = state.buffer.count
+            if line.count > 4096 { return nil }
+        }
+    }
+
+    private static func fill(_ process: RunningGit, _ state: inout State) -> Bool {
+        if state.buffer.count != 256 * 1024 { state.buffer = [UInt8](repeating: 0, count: 256 * 1024) }
+        let n = state.buffer.withUnsafeMutableBytes { process.readSome(into: $0) }
+        guard n > 0 else { return false }
+        // Keep the valid bytes at the front: `start..<count` is what is left to consume.
+        if n < state.buffer.count { state.buffer.removeLast(state.buffer.count - n) }
+        state.start = 0
+        return true
+    }
+}

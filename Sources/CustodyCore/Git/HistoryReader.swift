@@ -1,0 +1,366 @@
+import Foundation
+import Synchronization
+
+/// Reads commits with their changes using several git processes in parallel.
+///
+/// The commit list is cut into contiguous pieces (at most 4,096 commits, about four per job) that
+/// `jobs` worker threads take in turn. For each piece a worker reads the commit objects with one
+/// `git cat-file --batch` (exact bytes: headers, signature armor, message) and the changes with
+/// one `git log --no-walk=unsorted --stdin -z --raw -p -U0 --full-index -M -C --remerge-diff`
+/// (see ``LogStreamParser``), streamed and parsed as it arrives.
+///
+/// When git fails part-way (a missing blob or tree), the commits already complete are kept, the
+/// failing commit is read again alone, then with the raw listing only and one blob-to-blob diff
+/// per file, and whatever cannot be read becomes a ``ReadProblem``; the rest of the piece
+/// continues in a new process.
+///
+/// `--remerge-diff` writes temporary objects; git is pointed at a scratch object directory that
+/// we own (`GIT_OBJECT_DIRECTORY`) with the repository's objects as an alternate, so nothing is
+/// ever written to the audited repository, and read-only repositories work.
+final class HistoryReader: Sendable {
+    static let maxPieceSize = 4096
+    static let minPieceSize = 64
+
+    let git: GitProcess
+    let ids: [ObjectID]
+    let jobs: Int
+    let consumer: @Sendable (Int, Commit) -> Void
+
+    private struct Results {
+        var count = 0
+        var problems: [(index: Int, order: Int, problem: ReadProblem)] = []
+    }
+    private let results = Mutex(Results())
+
+    init(git: GitProcess, ids: [ObjectID], jobs: Int, consumer: @escaping @Sendable (Int, Commit) -> Void) {
+        self.git = git
+        self.ids = ids
+        self.jobs = max(1, jobs)
+        self.consumer = consumer
+    }
+
+    static let logArguments: [String] = [
+        "log", "--no-walk=unsorted", "--stdin", "-z", "--format=%x00%x00C%H",
+        "--raw", "-p", "-U0", "--full-index", "--no-abbrev", "-M", "-C", "--remerge-diff",
+        "--no-notes", "--ignore-submodules=none", "--submodule=short", "--diff-algorithm=myers",
+    ] + GitProcess.diffSafetyArguments
+
+    static func pieces(count: Int, jobs: Int) -> [Range<Int>] {
+        guard count > 0 else { return [] }
+        let target = jobs == 1 ? maxPieceSize : (count + jobs * 4 - 1) / (jobs * 4)
+        let size = min(maxPieceSize, max(minPieceSize, target))
+        return stride(from: 0, to: count, by: size).map { $0..<min(count, $0 + size) }
+    }
+
+    func run() throws -> (Int, [ReadProblem]) {
+        guard !ids.isEmpty else { return (0, []) }
+        let objects = try objectDirectory()
+        let scratch = try Self.makeScratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        var diffGit = git
+        diffGit.extraEnvironment["GIT_OBJECT_DIRECTORY"] = scratch
+        diffGit.extraEnvironment["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = objects
+
+        let workerGit = diffGit
+        let pieces = Self.pieces(count: ids.count, jobs: jobs)
+        let next = Mutex(0)
+        let failure = Mutex<(any Error)?>(nil)
+        let workers = (0..<min(jobs, pieces.count)).map { _ in
+            ThreadJoin { [self] in
+                while true {
+                    let i = next.withLock { value -> Int in
+                        defer { value += 1 }
+                        return value
+                    }
+                    guard i < pieces.count, failure.withLock({ $0 == nil }) else { return }
+                    do {
+                        try PieceReader(reader: self, git: workerGit, range: pieces[i]).run()
+                    } catch {
+                        failure.withLock { $0 = error }
+                    }
+                }
+            }
+        }
+        for worker in workers { worker.join() }
+        if let error = failure.withLock({ $0 }) { throw error }
+        return results.withLock { r in
+            let sorted = r.problems.sorted { ($0.index, $0.order) < ($1.index, $1.order) }.map(\.problem)
+            return (r.count, sorted)
+        }
+    }
+
+    private func objectDirectory() throws -> String {
+        let output = try git.run(["rev-parse", "--git-path", "objects"])
+        guard output.succeeded else {
+            throw CustodyError(.repositoryUnreadable, "cannot find the object store: \(output.errorLine)")
+        }
+        var path = String(decoding: output.standardOutput, as: UTF8.self)
+        while path.hasSuffix("\n") { path.removeLast() }
+        if !path.hasPrefix("/"), let base = git.gitDirectory { path = base + "/" + path }
+        return path
+    }
+
+    static func makeScratchDirectory() throws -> String {
+        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((base + "/custody-objects-XXXXXX").utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.flatMap { mkdtemp($0) } }
+        guard made != nil else {
+            throw CustodyError(.io, "cannot create a scratch directory in \(base)")
+        }
+        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    func deliver(_ index: Int, _ commit: Commit) {
+        consumer(index, commit)
+        results.withLock { $0.count += 1 }
+    }
+
+    func report(_ index: Int, _ problems: [ReadProblem]) {
+        guard !problems.isEmpty else { return }
+        results.withLock { r in
+            for (order, problem) in problems.enumerated() { r.problems.append((index, order, problem)) }
+        }
+    }
+}
+
+/// One contiguous piece of the commit list, read by one worker.
+struct PieceReader {
+    let reader: HistoryReader
+    let git: GitProcess
+    let range: Range<Int>
+
+    var ids: [ObjectID] { reader.ids }
+
+    func run() throws {
+        let metadata = try readCommits()
+        // git is given the piece newest first: `git log` frees the parent list of each commit it
+        // has shown, so a merge shown after its ancestors would get a wrong merge base (and a
+        // bogus remerge diff). Children before parents is the order git itself walks in.
+        let order = Array(range.reversed())
+        var start = 0
+        var retry: [Int] = []
+        while start < order.count {
+            var expected = start
+            var parser = LogStreamParser { diff in
+                var k = expected
+                while k < order.count && ids[order[k]] != diff.commit { k += 1 }
+                guard k < order.count else { return }
+                retry += order[expected..<k]
+                deliver(order[k], diff, metadata)
+                expected = k + 1
+            }
+            let input = Self.hexLines(order[start...].map { ids[$0] })
+            let (status, _) = try git.stream(HistoryReader.logArguments, input: input) { chunk in
+                parser.feed(chunk)
+                return true
+            }
+            parser.finish(complete: status == 0)
+            if expected >= order.count { break }
+            // git stopped (or skipped) at `expected`: read it alone, then go on after it.
+            readAlone(order[expected], metadata)
+            start = expected + 1
+        }
+        for position in retry { readAlone(position, metadata) }
+    }
+
+    static func hexLines(_ ids: some Collection<ObjectID>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(ids.count * 65)
+        for id in ids {
+            out.append(contentsOf: id.description.utf8)
+            out.append(0x0a)
+        }
+        return out
+    }
+
+    /// Commit objects of the piece, by position (nil when the object is missing).
+    func readCommits() throws -> [Int: Commit] {
+        var out: [Int: Commit] = [:]
+        var position = range.lowerBound
+        var problems: [(Int, ReadProblem)] = []
+        var parser = CatFileBatchParser(limit: 8 << 20) { item in
+            defer { position += 1 }
+            guard position < range.upperBound else { return }
+            let id = ids[position]
+            switch item {
+            case .object(_, let type, let bytes, _) where type == "commit":
+                out[position] = CommitObjectParser.parse(id: id, bytes[...])
+            default:
+                problems.append(
+                    (position, ReadProblem(commit: id.description, object: id.description, reason: "the commit object is missing or unreadable"))
+                )
+            }
+        }
+        let (status, stderr) = try git.stream(["cat-file", "--batch"], input: Self.hexLines(ids[range])) { chunk in
+            parser.feed(chunk)
+            return true
+        }
+        guard status == 0 || !out.isEmpty else {
+            throw CustodyError(.repositoryUnreadable, "git cat-file failed: \(GitProcess.firstLine(stderr))")
+        }
+        while position < range.upperBound {
+            let id = ids[position]
+            problems.append((position, ReadProblem(commit: id.description, object: id.description, reason: "the commit object could not be read")))
+            position += 1
+        }
+        for (index, problem) in problems { reader.report(index, [problem]) }
+        return out
+    }
+
+    func deliver(_ position: Int, _ diff: ParsedDiff, _ metadata: [Int: Commit], extra: [ReadProblem] = []) {
+        guard var commit = metadata[position] else { return }
+        commit.changes = diff.changes
+        var problems = extra
+        if diff.unmatchedSections > 0 {
+            problems.append(
+                ReadProblem(commit: commit.id.description, reason: "part of the diff could not be matched to a file")
+            )
+        }
+        reader.report(position, problems)
+        reader.deliver(position, commit)
+    }
+
+    /// Reads one commit alone; when git fails, falls back to the raw listing and per-file diffs.
+    func readAlone(_ position: Int, _ metadata: [Int: Commit]) {
+        guard let commit = metadata[position] else { return }
+        let id = ids[position]
+        var result: ParsedDiff?
+        var parser = LogStreamParser { result = $0 }
+        let input = Array(id.description.utf8) + [0x0a]
+        let run = try? git.stream(HistoryReader.logArguments, input: input) { chunk in
+            parser.feed(chunk)
+            return true
+        }
+        if let run, run.status == 0 {
+            parser.finish(complete: true)
+            if let result {
+                deliver(position, result, metadata)
+                return
+            }
+        }
+        let error = run.map { GitProcess.firstLine($0.standardError) } ?? "git could not run"
+        if commit.isMerge {
+            let problem = ReadProblem(
+                commit: id.description,
+                reason: "the merge could not be recomputed to show what its resolution changed: \(error)"
+            )
+            deliver(position, ParsedDiff(commit: id, changes: [], unmatchedSections: 0), metadata, extra: [problem])
+            return
+        }
+        deliverFallback(position, commit, error: error, metadata)
+    }
+
+    /// The raw listing (no patch), then a blob-to-blob diff for each file whose blobs exist.
+    func deliverFallback(_ position: Int, _ commit: Commit, error: String, _ metadata: [Int: Commit]) {
+        let id = commit.id
+        var listing: ParsedDiff?
+        for renames in [["-M", "-C"], ["--no-renames"]] where listing == nil {
+            var parser = LogStreamParser { listing = $0 }
+            let arguments =
+                ["log", "--no-walk=unsorted", "--stdin", "-z", "--format=%x00%x00C%H", "--raw", "--no-abbrev"]
+                + renames + GitProcess.diffSafetyArguments
+            guard
+                let run = try? git.stream(arguments, input: Array(id.description.utf8) + [0x0a], { chunk in
+                    parser.feed(chunk)
+                    return true
+                }), run.status == 0
+            else { continue }
+            parser.finish(complete: true)
+        }
+        guard var listing else {
+            let problem = ReadProblem(commit: id.description, reason: "the changes of this commit could not be read: \(error)")
+            deliver(position, ParsedDiff(commit: id, changes: [], unmatchedSections: 0), metadata, extra: [problem])
+            return
+        }
+        let blobs = listing.changes.flatMap { [$0.oldBlob, $0.newBlob].compactMap { $0 } }
+        let present = presentObjects(blobs)
+        var problems: [ReadProblem] = []
+        for i in listing.changes.indices {
+            let change = listing.changes[i]
+            let missing = [change.oldBlob, change.newBlob].compactMap { $0 }.filter { !present.contains($0) }
+            if let object = missing.first {
+                problems.append(
+                    ReadProblem(
+                        commit: id.description,
+                        path: change.path,
+                        object: object.description,
+                        reason: "a file's content is missing from the repository, so the lines it added could not be read"
+                    )
+                )
+                continue
+            }
+            guard let newBlob = change.newBlob, change.newMode & 0o170000 != 0o160000 else { continue }
+            let diff = change.oldBlob.map { blobDiff(old: $0, new: newBlob) } ?? wholeBlob(newBlob)
+            if let diff {
+                listing.changes[i].addedLines = diff.addedLines
+                listing.changes[i].isBinary = diff.isBinary
+                listing.changes[i].addedLinesTruncated = diff.addedLinesTruncated
+            } else {
+                problems.append(
+                    ReadProblem(commit: id.description, path: change.path, object: newBlob.description, reason: "the file's diff could not be read")
+                )
+            }
+        }
+        if problems.isEmpty {
+            problems.append(ReadProblem(commit: id.description, reason: "the commit's diff was read file by file after git failed: \(error)"))
+        }
+        deliver(position, listing, metadata, extra: problems)
+    }
+
+    /// Every line of a blob as added (for a file added by a commit git could not diff).
+    func wholeBlob(_ id: ObjectID) -> FileChange? {
+        let limit = LogStreamParser.fileByteLimit
+        guard let output = try? git.run(["cat-file", "blob", id.description], outputLimit: limit), output.succeeded
+        else { return nil }
+        var change = FileChange(kind: .add, oldPath: nil, newPath: nil)
+        let bytes = output.standardOutput
+        // git's own test: a NUL in the first 8000 bytes makes the file binary.
+        if bytes.prefix(8000).contains(0) {
+            change.isBinary = true
+            return change
+        }
+        var number = 1
+        for line in bytes.split(separator: 0x0a, omittingEmptySubsequences: false) {
+            if line.isEmpty && line.startIndex == bytes.endIndex { break }
+            let kept = line.prefix(LogStreamParser.lineLimit)
+            if kept.count < line.count { change.addedLinesTruncated = true }
+            change.addedLines.append(number: number, text: kept)
+            number += 1
+        }
+        if bytes.count >= limit { change.addedLinesTruncated = true }
+        return change
+    }
+
+    /// Which of these objects exist (`cat-file --batch-check`).
+    func presentObjects(_ objects: [ObjectID]) -> Set<ObjectID> {
+        guard !objects.isEmpty else { return [] }
+        guard
+            let output = try? git.run(["cat-file", "--batch-check=%(objectname) %(objecttype)"], input: Self.hexLines(objects))
+        else { return [] }
+        var present = Set<ObjectID>()
+        for line in output.standardOutput.split(separator: 0x0a) {
+            let fields = line.split(separator: 0x20)
+            if fields.count == 2, !fields[1].elementsEqual("missing".utf8), let id = ObjectID(hex: fields[0]) {
+                present.insert(id)
+            }
+        }
+        return present
+    }
+
+    /// Added lines between two blobs (`git diff -U0 <old> <new>`), parsed by the stream parser.
+    func blobDiff(old: ObjectID, new: ObjectID) -> FileChange? {
+        let output = try? git.run(
+            ["diff", "-U0", "--full-index", "--diff-algorithm=myers", old.description, new.description]
+                + GitProcess.diffSafetyArguments
+        )
+        guard let output, output.status == 0 || output.status == 1 else { return nil }
+        var stream: [UInt8] = [0, 0, UInt8(ascii: "C")] + Array(new.description.utf8) + [0, 0x0a]
+        stream += Array(":100644 100644 \(old.description) \(new.description) M".utf8) + [0, UInt8(ascii: "f"), 0, 0]
+        stream += output.standardOutput
+        var result: ParsedDiff?
+        var parser = LogStreamParser { result = $0 }
+        stream.withUnsafeBytes { parser.feed($0) }
+        parser.finish(complete: true)
+        return result?.changes.first
+    }
+}

@@ -1,7 +1,0 @@
-import Testing
-
-@Suite struct CustodyLedgerSmokeTests {
-    @Test func builds() {
-        #expect(Bool(true))
-    }
-}

@@ -1,0 +1,185 @@
+import CustodyLedger
+import Testing
+
+/// Every kind of tampering with a stored ledger is detected, and the message names the place.
+@Suite struct TamperTests {
+    static let signer = try! NoteSigner(name: "ledger.example.invalid/custody/tamper", seed: [UInt8](repeating: 5, count: 32))
+
+    /// 600 entries after genesis, a checkpoint every 100, two blobs: full and partial tiles at levels 0 and 1.
+    static func makeLedger() throws -> String {
+        let dir = TestPaths.scratch("tamper")
+        let ledger = try Ledger.open(directory: dir, signer: signer, options: .init(durable: false))
+        for i in 1...600 {
+            var entry = LedgerWriterTests.event(i)
+            if i == 150 || i == 420 {
+                entry = .auditRun(repository: "r", gitCommit: "c\(i)", toolVersion: "0", counts: [:], report: Array("report \(i)".utf8))
+            }
+            try ledger.append(entry)
+            if i % 100 == 0 { try ledger.checkpoint() }
+        }
+        ledger.close()
+        return dir
+    }
+
+    func verifyFails(_ dir: String, naming place: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        do {
+            let result = try LedgerVerifier.verify(directory: dir, key: Self.signer.verifier)
+            Issue.record("tampering with \(place) was not detected (size \(result.size))", sourceLocation: sourceLocation)
+        } catch let error as LedgerError {
+            #expect(error.code == .tampered, "\(error.message)", sourceLocation: sourceLocation)
+            #expect(!error.message.contains("\n"), sourceLocation: sourceLocation)
+            #expect(error.message.contains(place), "message '\(error.message)' does not name \(place)", sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
+        }
+    }
+
+    func edit(_ dir: String, _ relative: String, _ change: (inout [UInt8]) -> Void) throws {
+        var bytes = try #require(try FileIO.read(dir + "/" + relative))
+        change(&bytes)
+        try FileIO.writeAtomically(bytes, to: dir + "/" + relative, sync: false)
+    }
+
+    @Test func theUntouchedLedgerVerifies() throws {
+        let dir = try Self.makeLedger()
+        defer { TestPaths.remove(dir) }
+        let result = try LedgerVerifier.verify(directory: dir, key: Self.signer.verifier)
+        #expect(result.size == 601 && result.checkpoints == 8 && result.blobs == 2 && result.custodyRecords)
+        #expect(TestPaths.files(dir).contains("tile/1/000.p/2"))
+    }
+
+    @Test func flippingAnySingleByteOfAnyFileIsDetected() throws {
+        let dir = try Self.makeLedger()
+        defer { TestPaths.remove(dir) }
+        let targets = TestPaths.files(dir).filter {
+            $0.hasPrefix("tile/") || $0.hasPrefix("checkpoint") || $0.hasPrefix("blobs/")
+        }
+        #expect(targets.count >= 17)
+        var generator = SplitMix(seed: 6962)
+        var flips = 0
+        for target in targets {
+            let size = try #require(try FileIO.read(dir + "/" + target)).count
+            // First, last and a spread of positions in every file; every byte of small files.
+            var positions = Set([0, size - 1])
+            if size <= 200 { positions.formUnion(0..<size) } else {
+                for _ in 0..<24 { positions.insert(Int(generator.next() % UInt64(size))) }
+            }
+            let original = try #require(try FileIO.read(dir + "/" + target))
+            for position in positions.sorted() {
+                var flipped = original
+                flipped[position] ^= UInt8(1 << (generator.next() % 8))
+                try FileIO.writeAtomically(flipped, to: dir + "/" + target, sync: false)
+                verifyFails(dir, naming: target)
+                flips += 1
+            }
+            try FileIO.writeAtomically(original, to: dir + "/" + target, sync: false)
+        }
+        #expect(flips > 300)
+        _ = try LedgerVerifier.verify(directory: dir, key: Self.signer.verifier)  // restored intact
+    }
+
+    @Test func truncationIsDetected() throws {
+        let dir = try Self.makeLedger()
+        defer { TestPaths.remove(dir) }
+        let last = "tile/entries/002.p/89"
+        let keep = try #require(try FileIO.read(dir + "/" + last))
+        try edit(dir, last) { $0.removeLast(5) }
+        verifyFails(dir, naming: last)
+        FileIO.remove(dir + "/" + last)
+        verifyFails(dir, naming: last)
+        try FileIO.writeAtomically(keep, to: dir + "/" + last, sync: false)
+        FileIO.remove(dir + "/tile/0/001")
+        verifyFails(dir, naming: "tile/0/001")
+    }
+
+    @Test func rollingTheCheckpointBackIsDetected() throws {
+        let dir = try Self.makeLedger()
+        defer { TestPaths.remove(dir) }
+        let old = try #require(try FileIO.read(dir + "/checkpoints/101"))
+        try FileIO.writeAtomically(old, to: dir + "/checkpoint", sync: false)
+        verifyFails(dir, naming: "checkpoint: size 101 is behind checkpoints/601")
+    }
+
+    @Test func aCleanTruncationIsCaughtByACheckpointKeptOutside() throws {
+        let dir = try Self.makeLedger()
+        defer { TestPaths.remove(dir) }
+        let saved = try #require(try FileIO.read(dir + "/checkpoint"))  // an auditor kept this one (size 601)
+        // The attacker rewinds the whole directory to size 101: every file above it goes.
+        let old = try #require(try FileIO.read(dir + "/checkpoints/101"))
+        try FileIO.writeAtomically(old, to: dir + "/checkpoint", sync: false)
+        for name in FileIO.list(dir + "/checkpoints") where name != "1" && name != "101" { FileIO.remove(dir + "/checkpoints/" + name) }
+        // The shortened log is self-consistent…
+        #expect(try LedgerVerifier.verify(directory: dir, key: Self.signer.verifier).size == 101)
+        // …but not with the checkpoint that left the host.
+        do {
+            _ = try LedgerVerifier.verify(directory: dir, key: Self.signer.verifier, trusted: [("saved.checkpoint", saved)])
+            Issue.record("rollback below a trusted checkpoint was not detected")
+        } catch let error as LedgerError {
+            #expect(error.message == "checkpoint: size 101 is behind the trusted saved.checkpoint at size 601 (rollback)")
+        }
+    }
+
+    @Test func reorderingEntriesIsDetected() throws {
+        let dir = try Self.makeLedger()
+        defer { TestPaths.remove(dir) }
+        let bundle = "tile/entries/001"
+        let original = try #require(try FileIO.read(dir + "/" + bundle))
+        var entries = EntryBundle.decode(original, limit: 256).entries
+        entries.swapAt(10, 11)
+        try FileIO.writeAtomically(EntryBundle.encode(entries), to: dir + "/" + bundle, sync: false)
+        verifyFails(dir, naming: "entry 266 (tile/entries/001)")
+        // A careful attacker also rewrites the level-0 tile: the record's own seq still gives it away.
+        try edit(dir, "tile/0/001") { tile in
+            tile = entries.flatMap { MerkleHash.leaf($0).bytes }
+        }
+        verifyFails(dir, naming: "entry 266: says seq 267")
+    }
+
+    @Test func rewrittenHistoryWithConsistentTilesFailsAtTheFirstCheckpoint() throws {
+        let dir = try Self.makeLedger()
+        defer { TestPaths.remove(dir) }
+        // Change entry 40 and recompute its tile: only the signed checkpoints can tell.
+        var entries = EntryBundle.decode(try #require(try FileIO.read(dir + "/tile/entries/000")), limit: 256).entries
+        entries[40] = try LedgerWriterTests.event(999).record(seq: 40)
+        try FileIO.writeAtomically(EntryBundle.encode(entries), to: dir + "/tile/entries/000", sync: false)
+        try FileIO.writeAtomically(entries.flatMap { MerkleHash.leaf($0).bytes }, to: dir + "/tile/0/000", sync: false)
+        verifyFails(dir, naming: "checkpoints/101: root does not match")
+    }
+
+    @Test func aForkedCheckpointIsDetected() throws {
+        let dir = try Self.makeLedger()
+        defer { TestPaths.remove(dir) }
+        // The key holder signs a second, different tree head for size 601.
+        let fake = Checkpoint(origin: Self.signer.name, size: 601, root: .leaf([1, 2, 3]))
+        try FileIO.writeAtomically(try Self.signer.signNote(fake.text), to: dir + "/checkpoints/601", sync: false)
+        verifyFails(dir, naming: "checkpoints/601: root differs from checkpoint at the same size 601 (fork)")
+        // And an older one that does not match the entries.
+        let dir2 = try Self.makeLedger()
+        defer { TestPaths.remove(dir2) }
+        let fake2 = Checkpoint(origin: Self.signer.name, size: 201, root: .leaf([4]))
+        try FileIO.writeAtomically(try Self.signer.signNote(fake2.text), to: dir2 + "/checkpoints/201", sync: false)
+        verifyFails(dir2, naming: "checkpoints/201: root does not match")
+    }
+
+    @Test func aDeletedBlobIsNamed() throws {
+        let dir = try Self.makeLedger()
+        defer { TestPaths.remove(dir) }
+        let blob = try #require(TestPaths.files(dir).first { $0.hasPrefix("blobs/") })
+        FileIO.remove(dir + "/" + blob)
+        verifyFails(dir, naming: "blob \(blob) is missing")
+        verifyFails(dir, naming: "entry 420: ")
+    }
+}
+
+/// A small deterministic generator for test positions.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
