@@ -33,6 +33,8 @@ package struct AuditReport: Hashable, Sendable, Codable {
     package var findings: [Finding]
     /// What could not be read; non-empty means the audit is incomplete (exit code 3).
     package var problems: [ReadProblem]
+    /// Policy violations in history order (`--policy`); nil when no policy was given.
+    package var violations: [Violation]?
     /// When the run started, ISO 8601 UTC (`2026-11-29T10:00:00Z`).
     package var startedAt: String
     /// Wall-clock seconds the run took.
@@ -50,6 +52,7 @@ package struct AuditReport: Hashable, Sendable, Codable {
         self.unknownIdentities = []
         self.findings = []
         self.problems = []
+        self.violations = nil
         self.startedAt = ""
         self.durationSeconds = 0
     }
@@ -97,6 +100,9 @@ extension AuditReport {
         /// The auditor-supplied mailmap file as given, or nil (the repository's own is never read).
         package var mailmap: String?
         package var mailmapDigest: String?
+        /// The policy file as given and `sha256:<hex>` of its bytes, or nil.
+        package var policy: String?
+        package var policyDigest: String?
         /// Whether earlier runs from the store were used (only new commits were read).
         package var incremental: Bool
 
