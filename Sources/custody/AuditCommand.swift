@@ -58,6 +58,9 @@ struct AuditCommand: ParsableCommand {
     @Option(help: "Exit 1 when a finding is at or above this severity (info, low, medium, high, critical).")
     var failOn: String?
 
+    @Option(help: "A policy (policy.yaml): violations go into the report; see docs/policy.md.")
+    var policy: String?
+
     @Flag(help: "Do not use or update the workspace store (read the whole history).")
     var noStore = false
 
@@ -106,6 +109,14 @@ struct AuditCommand: ParsableCommand {
                 options.mailmapDigest = ContentDigest.sha256(bytes)
             }
 
+            var policyValue: Policy?
+            if let policy {
+                let bytes = try RosterLoader.readFile(policy)
+                policyValue = try PolicyLoader.parse(String(decoding: bytes, as: UTF8.self), file: policy)
+                options.policy = policy
+                options.policyDigest = ContentDigest.sha256(bytes)
+            }
+
             let repository = try GitRepository(path: path)
             let accepted = try baseline.map { try Baseline.load(path: $0, auditedRepository: repository.path) }
             let store: SQLiteAuditStore?
@@ -123,6 +134,7 @@ struct AuditCommand: ParsableCommand {
                     refs: refs,
                     jobs: jobs,
                     resolver: IdentityResolver(roster: rosterValue, mailmap: mailmapValue),
+                    passes: policyValue.map { [PolicyAuditPass(policy: $0, gpg: GPGVerifier.make(roster: rosterValue))] } ?? [],
                     reportOptions: options,
                     displayPath: path,
                     baseline: accepted
@@ -165,7 +177,7 @@ struct AuditCommand: ParsableCommand {
 
             let bytes: [UInt8] =
                 switch format {
-                case .text: Array(TextReport.render(outcome.report).utf8)
+                case .text: Array((TextReport.render(outcome.report) + PolicyText.violations(outcome.report.violations)).utf8)
                 case .json: try JSONReport.render(outcome.report)
                 }
             if let output {
@@ -193,7 +205,10 @@ struct AuditCommand: ParsableCommand {
                 )
                 return CustodyExit.incomplete
             }
-            if let failOn, try FailOn(parsing: failOn).shouldFail(report.findings) {
+            if let failOn, let threshold = try FailOn(parsing: failOn).threshold,
+                report.findings.contains(where: { $0.severity >= threshold })
+                    || (report.violations ?? []).contains(where: { $0.severity >= threshold })
+            {
                 return CustodyExit.failed
             }
             return CustodyExit.clean

@@ -39,6 +39,8 @@ package struct AuditReport: Hashable, Sendable, Codable {
     /// Findings an auditor's baseline (`--baseline FILE`) accepted: left out of `findings`, kept
     /// here with the reason and reviewer. Nil when no baseline was given.
     package var suppressedFindings: [SuppressedFinding]?
+    /// Policy violations in history order (`--policy`); nil when no policy was given.
+    package var violations: [Violation]?
     /// When the run started, ISO 8601 UTC (`2026-11-29T10:00:00Z`).
     package var startedAt: String
     /// Wall-clock seconds the run took.
@@ -58,6 +60,7 @@ package struct AuditReport: Hashable, Sendable, Codable {
         self.unknownIdentities = []
         self.findings = []
         self.problems = []
+        self.violations = nil
         self.startedAt = ""
         self.durationSeconds = 0
     }
@@ -105,6 +108,9 @@ extension AuditReport {
         /// The auditor-supplied mailmap file as given, or nil (the repository's own is never read).
         package var mailmap: String?
         package var mailmapDigest: String?
+        /// The policy file as given and `sha256:<hex>` of its bytes, or nil.
+        package var policy: String?
+        package var policyDigest: String?
         /// Whether earlier runs from the store were used (only new commits were read).
         package var incremental: Bool
 
