@@ -60,8 +60,14 @@ struct AuditCommand: ParsableCommand {
     @Option(help: "Exit 1 when a finding is at or above this severity (info, low, medium, high, critical).")
     var failOn: String?
 
+    @Option(help: "A policy (policy.yaml): violations go into the report; see docs/policy.md.")
+    var policy: String?
+
     @Flag(help: "Do not use or update the workspace store (read the whole history).")
     var noStore = false
+
+    @Option(help: "Findings you have accepted: a baseline file of fingerprints with reason and reviewer, kept outside the audited repository.")
+    var baseline: String?
 
     @Flag(help: .hidden)
     var timings = false
@@ -105,7 +111,16 @@ struct AuditCommand: ParsableCommand {
                 options.mailmapDigest = ContentDigest.sha256(bytes)
             }
 
+            var policyValue: Policy?
+            if let policy {
+                let bytes = try RosterLoader.readFile(policy)
+                policyValue = try PolicyLoader.parse(String(decoding: bytes, as: UTF8.self), file: policy)
+                options.policy = policy
+                options.policyDigest = ContentDigest.sha256(bytes)
+            }
+
             let repository = try GitRepository(path: path)
+            let accepted = try baseline.map { try Baseline.load(path: $0, auditedRepository: repository.path) }
             let store: SQLiteAuditStore?
             if noStore {
                 store = nil
@@ -121,8 +136,10 @@ struct AuditCommand: ParsableCommand {
                     refs: refs,
                     jobs: jobs,
                     resolver: IdentityResolver(roster: rosterValue, mailmap: mailmapValue),
+                    passes: policyValue.map { [PolicyAuditPass(policy: $0, gpg: GPGVerifier.make(roster: rosterValue))] } ?? [],
                     reportOptions: options,
-                    displayPath: path
+                    displayPath: path,
+                    baseline: accepted
                 )
             )
             let clock = ContinuousClock()
@@ -155,16 +172,20 @@ struct AuditCommand: ParsableCommand {
             phases.append(("(of which store load)", loadTime))
             if let store, !outcome.rootCommits.isEmpty { try store.record(outcome) }
             phase("store write")
+            if !noStore {
+                try recordInLedger(outcome.report)
+                phase("ledger")
+            }
 
             let bytes: [UInt8] =
                 switch format {
                 case .text:
                     Array(
-                        TextReport.render(
+                        (TextReport.render(
                             outcome.report,
                             color: output == nil && isatty(STDOUT_FILENO) == 1
                                 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-                        ).utf8
+                        ) + PolicyText.violations(outcome.report.violations)).utf8
                     )
                 case .json: try JSONReport.render(outcome.report)
                 case .sarif: try SARIFReport.render(outcome.report)
@@ -195,8 +216,9 @@ struct AuditCommand: ParsableCommand {
                 )
                 return CustodyExit.incomplete
             }
-            if let failOn, let threshold = Severity(rawValue: failOn),
+            if let failOn, let threshold = try FailOn(parsing: failOn).threshold,
                 report.findings.contains(where: { $0.severity >= threshold })
+                    || (report.violations ?? []).contains(where: { $0.severity >= threshold })
             {
                 return CustodyExit.failed
             }
@@ -206,6 +228,32 @@ struct AuditCommand: ParsableCommand {
         } catch {
             return reportError(error)
         }
+    }
+}
+
+extension AuditCommand {
+    /// Appends the run to the workspace's ledger when it has a signing key
+    /// (`<workspace>/keys/ledger.key`, made with `custody keygen`): the summary in the entry,
+    /// the full JSON report as a content-addressed blob.
+    fileprivate func recordInLedger(_ report: AuditReport) throws {
+        var place = WorkspaceOptions()
+        place.workspace = workspace
+        let tip = report.refs.first { $0.name == "HEAD" } ?? report.refs.first
+        var counts: [String: Int64] = [
+            "commits": Int64(report.counts.commits),
+            "newCommits": Int64(report.counts.newCommits),
+            "findings": Int64(report.counts.findings),
+            "unknownIdentities": Int64(report.counts.unknownIdentities),
+            "problems": Int64(report.counts.problems),
+        ]
+        for (severity, count) in report.counts.findingsBySeverity { counts["findings." + severity] = Int64(count) }
+        _ = try LedgerCLI.recordAuditRun(
+            workspace: place,
+            repository: report.repository.rootCommits.joined(separator: ","),
+            gitCommit: tip?.tip ?? "",
+            counts: counts,
+            report: try JSONReport.render(report)
+        )
     }
 }
 

@@ -9,7 +9,7 @@ struct DebugCommand: AsyncParsableCommand {
         commandName: "debug",
         abstract: "Developer tools (benchmarks of single components).",
         shouldDisplay: false,
-        subcommands: [ReadHistory.self]
+        subcommands: [ReadHistory.self, DebugScanTextCommand.self, DebugScanHistoryCommand.self]
     )
 
     struct ReadHistory: AsyncParsableCommand {

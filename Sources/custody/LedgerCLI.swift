@@ -1,5 +1,7 @@
 import ArgumentParser
 import CustodyLedger
+import CustodyStore
+import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -14,10 +16,7 @@ struct WorkspaceOptions: ParsableArguments {
 
     /// The workspace directory.
     var directory: String {
-        if let workspace { return workspace }
-        if let home = getenv("CUSTODY_HOME").map({ String(cString: $0) }), !home.isEmpty { return home }
-        let user = getenv("HOME").map { String(cString: $0) } ?? "."
-        return user + "/.custody"
+        Workspace.resolve(explicit: workspace, environment: ProcessInfo.processInfo.environment).path
     }
 
     /// `<workspace>/ledger`.

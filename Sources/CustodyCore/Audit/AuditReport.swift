@@ -33,6 +33,14 @@ package struct AuditReport: Hashable, Sendable, Codable {
     package var findings: [Finding]
     /// What could not be read; non-empty means the audit is incomplete (exit code 3).
     package var problems: [ReadProblem]
+    /// Commits with findings, scored by what was found, who made them and what they touch;
+    /// highest first. Nil in reports written before scoring existed.
+    package var riskScores: [RiskScore]?
+    /// Findings an auditor's baseline (`--baseline FILE`) accepted: left out of `findings`, kept
+    /// here with the reason and reviewer. Nil when no baseline was given.
+    package var suppressedFindings: [SuppressedFinding]?
+    /// Policy violations in history order (`--policy`); nil when no policy was given.
+    package var violations: [Violation]?
     /// When the run started, ISO 8601 UTC (`2026-11-29T10:00:00Z`).
     package var startedAt: String
     /// Wall-clock seconds the run took.
@@ -44,6 +52,8 @@ package struct AuditReport: Hashable, Sendable, Codable {
 
     /// An empty report for `repository`; the auditor fills it in.
     package init(repository: RepositoryInfo) {
+        self.riskScores = nil
+        self.suppressedFindings = nil
         self.schemaVersion = Self.currentSchemaVersion
         self.tool = ToolInfo()
         self.repository = repository
@@ -54,6 +64,7 @@ package struct AuditReport: Hashable, Sendable, Codable {
         self.unknownIdentities = []
         self.findings = []
         self.problems = []
+        self.violations = nil
         self.startedAt = ""
         self.durationSeconds = 0
         self.flaggedCommits = nil
@@ -103,6 +114,9 @@ extension AuditReport {
         /// The auditor-supplied mailmap file as given, or nil (the repository's own is never read).
         package var mailmap: String?
         package var mailmapDigest: String?
+        /// The policy file as given and `sha256:<hex>` of its bytes, or nil.
+        package var policy: String?
+        package var policyDigest: String?
         /// Whether earlier runs from the store were used (only new commits were read).
         package var incremental: Bool
 
@@ -212,6 +226,19 @@ extension AuditReport {
             self.method = method
             self.authoredCommits = 0
             self.committedCommits = 0
+        }
+    }
+
+    /// A finding a baseline accepted, with who accepted it and why.
+    package struct SuppressedFinding: Hashable, Sendable, Codable {
+        package var finding: Finding
+        package var reason: String
+        package var reviewer: String
+
+        package init(finding: Finding, reason: String, reviewer: String) {
+            self.finding = finding
+            self.reason = reason
+            self.reviewer = reviewer
         }
     }
 

@@ -20,6 +20,8 @@ package struct AuditConfiguration: Sendable {
     package var reportOptions: AuditReport.Options
     /// The repository path as the user gave it (for the report); defaults to the repository's.
     package var displayPath: String?
+    /// Findings the auditor has accepted (`--baseline FILE`): moved out of the report's findings.
+    package var baseline: Baseline?
 
     package init(
         refs: RefSelection = .branchesAndTags,
@@ -29,8 +31,10 @@ package struct AuditConfiguration: Sendable {
         analyzers: [any CommitAnalyzer] = [],
         passes: [any AuditReportPass] = [],
         reportOptions: AuditReport.Options = AuditReport.Options(),
-        displayPath: String? = nil
+        displayPath: String? = nil,
+        baseline: Baseline? = nil
     ) {
+        self.baseline = baseline
         self.refs = refs
         self.jobs = jobs
         self.resolver = resolver
@@ -112,7 +116,8 @@ package struct Auditor: Sendable {
                 for analyzer in analyzers {
                     findings += analyzer.analyze(commit, author: author, committer: committer, blobs: blobs)
                 }
-                collector.add(index: index, record: AuditedCommit(commit), findings: findings)
+                let areas = findings.isEmpty ? [] : RiskScorer.areas(of: commit)
+                collector.add(index: index, record: AuditedCommit(commit), findings: findings, areas: areas)
             }
         } else {
             summary = HistorySummary(refs: try repository.refs(configuration.refs), commitCount: 0, problems: [])
@@ -165,7 +170,15 @@ package struct Auditor: Sendable {
             report.options.range = range
         }
         ContributorTally.fill(&report, history: history, resolver: resolver)
+        if let accepted = configuration.baseline {
+            let (kept, suppressed) = accepted.apply(findings)
+            findings = kept
+            report.suppressedFindings = suppressed.map {
+                AuditReport.SuppressedFinding(finding: $0.finding, reason: $0.entry.reason, reviewer: $0.entry.reviewer)
+            }
+        }
         report.findings = findings
+        report.riskScores = Self.riskScores(history: history, findings: findings, areas: collector.areas(), resolver: resolver)
         report.problems = earlierProblems + problems
         report.counts.commits = history.count
         report.counts.newCommits = fresh.count
@@ -197,6 +210,41 @@ package struct Auditor: Sendable {
         )
     }
 
+    /// Scores every commit with findings: what was found, whether the author is on the roster or
+    /// new to the history, and the sensitive areas it touches (from its changes when read in this
+    /// run, else from the findings' paths). Highest first.
+    static func riskScores(
+        history: [AuditedCommit],
+        findings: [Finding],
+        areas: [String: Set<SensitiveArea>],
+        resolver: IdentityResolver
+    ) -> [RiskScore] {
+        guard !findings.isEmpty else { return [] }
+        let byCommit = Dictionary(grouping: findings, by: \.commit)
+        var seenAuthors = Set<String>()
+        var scores: [RiskScore] = []
+        for record in history {
+            let author = record.authorEmail.lowercased()
+            let isFirst = seenAuthors.insert(author).inserted && history.count > 1
+            guard let own = byCommit[record.id] else { continue }
+            let known = resolver.resolve(name: record.authorName, email: record.authorEmail).person != nil
+            let touched =
+                areas[record.id]
+                ?? own.reduce(into: Set<SensitiveArea>()) { set, finding in
+                    if let path = finding.path { set.formUnion(BuildFiles.sensitiveAreas(of: path)) }
+                }
+            scores.append(
+                RiskScorer.score(
+                    commitID: record.id,
+                    findings: own,
+                    areas: touched,
+                    contributor: ContributorContext(isKnownIdentity: known, isFirstContribution: isFirst)
+                )
+            )
+        }
+        return RiskScorer.ranked(scores)
+    }
+
     /// Most severe first, then history order, then path, line and rule.
     static func findingOrder(_ a: Finding, _ b: Finding, position: [String: Int]) -> Bool {
         if a.severity != b.severity { return a.severity > b.severity }
@@ -216,6 +264,7 @@ private final class Collector: Sendable {
         var index: Int
         var record: AuditedCommit
         var findings: [Finding]
+        var areas: Set<SensitiveArea>
     }
 
     private let items = Mutex<[Item]>([])
@@ -227,12 +276,21 @@ private final class Collector: Sendable {
         self.progress = progress
     }
 
-    func add(index: Int, record: AuditedCommit, findings: [Finding]) {
+    func add(index: Int, record: AuditedCommit, findings: [Finding], areas: Set<SensitiveArea>) {
         let count = items.withLock { items in
-            items.append(Item(index: index, record: record, findings: findings))
+            items.append(Item(index: index, record: record, findings: findings, areas: areas))
             return items.count
         }
         if let progress, count % 256 == 0 || count == total { progress(count, total) }
+    }
+
+    /// Sensitive areas of the commits with findings read in this run, by hex id.
+    func areas() -> [String: Set<SensitiveArea>] {
+        items.withLock { items in
+            var out: [String: Set<SensitiveArea>] = [:]
+            for item in items where !item.findings.isEmpty { out[item.record.id] = item.areas }
+            return out
+        }
     }
 
     func sorted() -> [Item] {

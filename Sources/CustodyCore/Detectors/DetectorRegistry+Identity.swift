@@ -1,4 +1,5 @@
 extension DetectorRegistry {
-    /// Detectors of identity anomalies (the policy issue).
-    static let identityDetectors: [any Detector] = []
+    /// Detectors of identity anomalies (the policy issue). History-wide anomalies are found by
+    /// `IdentityAnomalyAnalyzer` in a pass over the ordered commits.
+    static let identityDetectors: [any Detector] = [IdentityAnomalyDetector()]
 }

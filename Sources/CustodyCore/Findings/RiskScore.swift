@@ -110,7 +110,18 @@ package enum RiskScorer {
     ///
     /// - Complexity: O(findings log findings + changes).
     package static func score(commit: Commit, findings: [Finding], contributor: ContributorContext) -> RiskScore {
-        let ownFindings = findings.filter { $0.commit == commit.id.description }
+        score(commitID: commit.id.description, findings: findings, areas: areas(of: commit), contributor: contributor)
+    }
+
+    /// Scores one commit given the sensitive areas its changes touch (for commits whose changes
+    /// are no longer in memory, such as those of earlier runs).
+    package static func score(
+        commitID: String,
+        findings: [Finding],
+        areas: Set<SensitiveArea>,
+        contributor: ContributorContext
+    ) -> RiskScore {
+        let ownFindings = findings.filter { $0.commit == commitID }
         let weights = ownFindings.map { weight($0.severity) * factor($0.confidence) }.sorted(by: >)
         var findingPoints = 0.0
         var decay = 1.0
@@ -140,7 +151,6 @@ package enum RiskScorer {
             contributorPoints += 5
             reasons.append("This is the author's first commit in the history.")
         }
-        let areas = areas(of: commit)
         var areaPoints = min(20, areas.reduce(0) { $0 + points($1) })
         if contributor.raisesRisk, !areas.isEmpty { areaPoints += 10 }
         if !areas.isEmpty {
@@ -157,7 +167,7 @@ package enum RiskScorer {
             default: .info
             }
         return RiskScore(
-            commit: commit.id.description,
+            commit: commitID,
             value: value,
             level: level,
             reasons: reasons,

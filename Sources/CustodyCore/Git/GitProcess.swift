@@ -104,6 +104,12 @@ package struct GitProcess: Sendable {
         ]
         if let home = parent["HOME"] { env["HOME"] = home }
         if let tmp = parent["TMPDIR"] { env["TMPDIR"] = tmp }
+        // Inside a pre-receive hook the pushed objects are still in quarantine; git tells its
+        // children where with these variables. Passing them through lets `custody gate` read the
+        // new commits (reads only; objects are never written).
+        for name in ["GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_QUARANTINE_PATH"] {
+            if let value = parent[name] { env[name] = value }
+        }
         env.merge(extraEnvironment) { $1 }
         return env
     }
