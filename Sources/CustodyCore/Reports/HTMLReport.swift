@@ -29,6 +29,7 @@ package enum HTMLReport {
         provenance(report, &out)
         contributors(report, &out, limit: maximumRows)
         findings(report, &out, limit: maximumRows)
+        violations(report, &out, limit: maximumRows)
         problems(report, &out, limit: maximumRows)
         out.raw("<footer><p>Written by \(escape(report.tool.name)) \(escape(report.tool.version))")
         if !report.startedAt.isEmpty { out.raw(" on \(escape(report.startedAt))") }
@@ -225,6 +226,30 @@ package enum HTMLReport {
             out.raw("</article>\n")
         }
         more(report.findings.count - limit, "findings (the JSON report has them all)", &out)
+        out.raw("</section>\n")
+    }
+
+    /// Policy violations (only when the audit was given a policy).
+    private static func violations(_ report: AuditReport, _ out: inout HTMLWriter, limit: Int) {
+        guard let violations = report.violations else { return }
+        out.raw("<section><h2>Policy violations</h2>\n")
+        guard !violations.isEmpty else {
+            out.raw("<p>No commit breaks the policy.</p>\n</section>\n")
+            return
+        }
+        for violation in violations.prefix(limit) {
+            out.raw("<article class=\"finding sev-border-\(violation.severity.rawValue)\">\n")
+            out.raw("<p class=\"explanation\"><span class=\"badge sev-\(violation.severity.rawValue)\">\(violation.severity.rawValue)</span> \(escape(violation.explanation))</p>\n<dl>")
+            let who = violation.personID.map { "on the roster as " + escape($0) } ?? "<strong>not on the roster</strong>"
+            out.raw("<dt>Who</dt><dd>\(escape(violation.identity)), \(who)</dd>")
+            out.raw("<dt>Commit</dt><dd><code>\(escape(String(violation.commit.prefix(12))))</code></dd>")
+            out.raw("<dt>Required</dt><dd>\(escape(violation.required))</dd><dt>Found</dt><dd>\(escape(violation.found))</dd>")
+            if !violation.paths.isEmpty {
+                out.raw("<dt>Files</dt><dd>\(violation.paths.map { "<code>" + escape($0) + "</code>" }.joined(separator: ", "))</dd>")
+            }
+            out.raw("<dt>Rule</dt><dd>\(escape(violation.ruleID))</dd></dl>\n</article>\n")
+        }
+        more(violations.count - limit, "violations", &out)
         out.raw("</section>\n")
     }
 

@@ -48,6 +48,40 @@ package enum SARIFReport {
                 )
             )
         }
+        // Policy violations are results of rules of their own (`policy/<rule id>`).
+        var extraRules = extraRules
+        var extraResults = extraResults
+        for violation in report.violations ?? [] {
+            let id = "policy/" + violation.ruleID
+            if !extraRules.contains(where: { $0.id == id }) {
+                extraRules.append(
+                    SARIFRule(
+                        id: id,
+                        name: "PolicyRule",
+                        summary: "A commit breaks the organization's policy rule '\(violation.ruleID)'.",
+                        help: "The policy file given to the audit says who may change what and how; this rule was broken. "
+                            + "Each result says what the rule required and what the commit shows.",
+                        severity: violation.severity,
+                        category: "policy"
+                    )
+                )
+            }
+            extraResults.append(
+                SARIFExtraResult(
+                    ruleID: id,
+                    category: "policy",
+                    severity: violation.severity,
+                    message: violation.explanation + " Required: " + violation.required + ". Found: " + violation.found + ".",
+                    commit: violation.commit,
+                    path: violation.paths.first,
+                    line: violation.paths.isEmpty ? nil : 1,
+                    fingerprint: Finding.fingerprint(ruleID: id, path: violation.commit, lines: []),
+                    authorName: nil,
+                    authorEmail: nil,
+                    person: violation.personID
+                )
+            )
+        }
         for rule in extraRules where !known.contains(rule.id) {
             known.insert(rule.id)
             sarifRules.append(rule)
@@ -229,7 +263,12 @@ package enum SARIFReport {
                 kind: "fail",
                 message: Message(text: truncated(extra.message)),
                 locations: [location],
-                partialFingerprints: ["custody/v1": extra.fingerprint],
+                // No source line stands behind a violation: the line hash is taken over the
+                // stable fingerprint so that code scanning can still track the alert.
+                partialFingerprints: [
+                    "custody/v1": extra.fingerprint,
+                    "primaryLocationLineHash": LineHash.hashes(of: extra.fingerprint).first ?? "c129715d7a2bc9a3:1",
+                ],
                 properties: ResultProperties(
                     commitSha: extra.commit,
                     category: extra.category,

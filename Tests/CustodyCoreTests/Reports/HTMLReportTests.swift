@@ -73,4 +73,28 @@ import Testing
         #expect(page.contains("No suspicious changes were found."))
         #expect(page.contains("The timeline was not computed"))
     }
+
+    @Test func policyViolationsAreShownEscaped() {
+        var report = AuditReport(repository: .init(path: "p", rootCommits: []))
+        #expect(!html(report).contains("Policy violations"))
+        report.violations = [
+            Violation(
+                ruleID: "restricted-authors",
+                commit: String(repeating: "d", count: 40),
+                personID: nil,
+                identity: "Eve <eve@evil.example><script>x</script>",
+                severity: .critical,
+                explanation: "A person the policy restricts wrote this commit.",
+                required: "no commits by restricted people",
+                found: "a commit by an unknown identity",
+                paths: ["src/<b>auth</b>.c"]
+            )
+        ]
+        let page = html(report)
+        #expect(page.contains("Policy violations"))
+        #expect(page.contains("A person the policy restricts wrote this commit."))
+        #expect(page.contains("&lt;script&gt;x&lt;/script&gt;"))
+        #expect(page.contains("src/&lt;b&gt;auth&lt;/b&gt;.c"))
+        #expect(!page.contains("<script>"))
+    }
 }

@@ -130,6 +130,33 @@ import Testing
         #expect(Set((driver["rules"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }).isSuperset(of: ["OLD-RULE-0", "OLD-RULE-1", "OLD-RULE-2"]))
     }
 
+    @Test func policyViolationsAreResultsOfTheirOwnRules() throws {
+        var report = ReportFixtures.handBuilt(findings: 2)
+        report.violations = [
+            Violation(
+                ruleID: "restricted-authors",
+                commit: String(repeating: "b", count: 40),
+                personID: "wli",
+                identity: "W Li <wli@vendor.example>",
+                severity: .critical,
+                explanation: "A person the policy restricts wrote this commit.",
+                required: "no commits by restricted people on these paths",
+                found: "a commit by wli",
+                paths: ["src/auth.c"]
+            )
+        ]
+        let bytes = try SARIFReport.render(report, rules: [ReportFixtures.pipeRule])
+        try validate(bytes)
+        try checkGitHubRequirements(bytes)
+        let run = try #require((try object(bytes)["runs"] as? [[String: Any]])?.first)
+        let results = run["results"] as? [[String: Any]] ?? []
+        let policy = try #require(results.first { ($0["ruleId"] as? String) == "policy/restricted-authors" })
+        #expect(policy["level"] as? String == "error")
+        #expect((policy["properties"] as? [String: Any])?["person"] as? String == "wli")
+        let rules = ((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]] ?? []
+        #expect(rules.contains { ($0["id"] as? String) == "policy/restricted-authors" })
+    }
+
     @Test func truncatesToMaximumResultsKeepingTheMostSevere() throws {
         let report = ReportFixtures.handBuilt(findings: 40)
         let bytes = try SARIFReport.render(report, rules: [ReportFixtures.pipeRule], maximumResults: 7)
