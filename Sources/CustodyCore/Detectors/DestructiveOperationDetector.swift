@@ -179,6 +179,11 @@ struct DestructiveOperationDetector: Detector {
                 i += 1
                 continue
             }
+            // `RMDIR = rd /q /s …` or `RM := rm -f` names a command in a Makefile; it runs nothing.
+            if i + 1 < words.count, ["=", ":=", "?=", "+=", "::="].contains(String(decoding: words[i + 1], as: UTF8.self)) {
+                i += 2
+                continue
+            }
             var recursive = false
             var deletes = base != "find"
             var targets: [String] = []
@@ -188,7 +193,7 @@ struct DestructiveOperationDetector: Detector {
                 if w.hasPrefix("--") {
                     if w == "--recursive" { recursive = true }
                     if w == "--no-preserve-root" { targets.append(w) }
-                } else if w.hasPrefix("-") || w.hasPrefix("/") && base != "find" && w.count <= 3 && (base == "rd" || base == "del") {
+                } else if w.hasPrefix("-") || w.hasPrefix("/") && base != "find" && w.count <= 3 && (base == "rd" || base == "del" || base == "rmdir") {
                     if w.contains("r") || w == "/s" { recursive = true }
                     if w == "-delete" { deletes = true }
                     if base == "find" && (w == "-exec" || w == "-execdir") { deletes = words.dropFirst(j + 1).prefix(2).contains { $0.elementsEqual("rm".utf8) } }

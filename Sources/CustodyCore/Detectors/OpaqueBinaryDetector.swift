@@ -131,7 +131,9 @@ struct OpaqueBinaryDetector: Detector {
         }
         // 3. Hidden payloads.
         if isExecutable { return }
-        let markers = Self.payloadMarkers(bytes)
+        // Script words inside a file that is text apart from a few binary bytes (test data of a
+        // protocol tool, say) are its content, not a hidden payload.
+        let markers = Self.isMostlyText(bytes) ? [] : Self.payloadMarkers(bytes)
         let embedded = Self.embeddedExecutable(bytes)
         if !markers.isEmpty || embedded != nil {
             var parts: [String] = []
@@ -260,6 +262,17 @@ struct OpaqueBinaryDetector: Detector {
         "; do", "${", "exec ", "rm -rf", "xz -d", "| bash", "#include", "system(", "powershell"].map(BuildText.fold)
 
     /// Printable runs inside binary data that carry shell text or payload markers.
+    /// True when at least 85% of the first 64 KiB are printable ASCII or whitespace.
+    static func isMostlyText(_ bytes: [UInt8]) -> Bool {
+        let sample = bytes.prefix(1 << 16)
+        guard !sample.isEmpty else { return false }
+        var text = 0
+        for byte in sample where (0x20...0x7e).contains(byte) || byte == 0x09 || byte == 0x0a || byte == 0x0d {
+            text += 1
+        }
+        return text * 100 >= sample.count * 85
+    }
+
     static func payloadMarkers(_ bytes: [UInt8]) -> [String] {
         var found: [String] = []
         var runStart = -1

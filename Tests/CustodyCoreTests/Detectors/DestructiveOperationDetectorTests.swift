@@ -41,6 +41,14 @@ struct DestructiveOperationDetectorTests {
         #expect(findings.with(DestructiveOperationDetector.bomb).first?.severity == .critical, "\(line)")
     }
 
+    @Test func makefileCommandDefinitionsRunNothing() {
+        for line in ["RMDIR = -rd 2>NUL /q /s $(subst /,\\,$1)", "RM := rm -f", "DEL ?= del /q /s"] {
+            #expect(DetectorFixtures.scan(detector, "lib/Makefile.mk", line).isEmpty, "\(line)")
+        }
+        // The command itself still counts.
+        #expect(!DetectorFixtures.scan(detector, "Makefile", "\trm -rf /").isEmpty)
+    }
+
     @Test func emptyInfiniteLoopIsMedium() {
         let findings = DetectorFixtures.scan(detector, "index.js", "while (true) { }")
         #expect(findings.with(DestructiveOperationDetector.bomb).first?.severity == .medium)
