@@ -81,7 +81,7 @@ import Testing
         for text in all {
             #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x202E }, "\(text)")
         }
-        #expect(e.summary.contains("\\x1b"))
+        #expect(e.summary.contains("^["))
     }
 
     @Test func scriptExplanationsPerCommand() {
