@@ -192,11 +192,7 @@ struct AuditCommand: ParsableCommand {
                 case .html: HTMLReport.render(outcome.report)
                 }
             if let output {
-                do {
-                    try Data(bytes).write(to: URL(fileURLWithPath: output))
-                } catch {
-                    throw CustodyError(.io, "cannot write \(TerminalText.neutralize(output))")
-                }
+                try writeOutputFile(bytes, to: output)
             } else {
                 writeToStandardOutput(bytes)
             }

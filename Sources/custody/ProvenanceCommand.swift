@@ -75,9 +75,7 @@ struct ProvenanceCommand: AsyncParsableCommand {
             case .html: bytes = ProvenanceRenderer.html(report)
             }
             if let output {
-                guard FileManager.default.createFile(atPath: output, contents: Data(bytes)) else {
-                    throw CustodyError(.io, "cannot write the report", location: output)
-                }
+                try writeOutputFile(bytes, to: output)
             } else {
                 writeToStandardOutput(bytes)
             }

@@ -39,11 +39,7 @@ struct RosterImportCommand: ParsableCommand {
             }
             let yaml = RosterYAMLWriter.render(roster, comment: "Imported by custody roster import from \(file)")
             if let output {
-                do {
-                    try Data(yaml.utf8).write(to: URL(fileURLWithPath: output))
-                } catch {
-                    throw CustodyError(.io, "cannot write \(TerminalText.neutralize(output))")
-                }
+                try writeOutputFile(Array(yaml.utf8), to: output)
                 printError("custody: wrote \(roster.people.count) people to \(TerminalText.neutralize(output))")
             } else {
                 writeToStandardOutput(Array(yaml.utf8))

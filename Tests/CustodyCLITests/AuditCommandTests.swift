@@ -88,6 +88,47 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: repo.path + "/.custody"))
     }
 
+    /// `--output` writes in place like a shell redirection: a symbolic link stays a link (its target
+    /// gets the report) and a named pipe stays a pipe (a reader receives the report). A write
+    /// through a temporary file and a rename would replace either, as it once replaced /dev/null.
+    @Test func outputIsWrittenInPlaceThroughLinksAndPipes() throws {
+        let home = try Home()
+        let repo = try Self.makeRepository()
+        let target = try home.write("real.json", "old contents that must be truncated\n")
+        let link = home.path + "/link.json"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let viaLink = try CustodyBinary.run(["audit", repo.path, "--no-store", "--format", "json", "--output", link], home: home.path)
+        #expect(viaLink.status == 0, "\(viaLink.stderr)")
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: link)) == target)
+        let written = try Data(contentsOf: URL(fileURLWithPath: target))
+        #expect((try JSONSerialization.jsonObject(with: written) as? [String: Any])?["schemaVersion"] as? Int == 1)
+
+        let fifo = home.path + "/pipe"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        reader.arguments = ["120", "cat", fifo]
+        let received = Pipe()
+        reader.standardOutput = received
+        try reader.run()
+        let viaPipe = try CustodyBinary.run(["audit", repo.path, "--no-store", "--format", "json", "--output", fifo], home: home.path)
+        let bytes = received.fileHandleForReading.readDataToEndOfFile()
+        reader.waitUntilExit()
+        #expect(viaPipe.status == 0, "\(viaPipe.stderr)")
+        #expect((try JSONSerialization.jsonObject(with: bytes) as? [String: Any])?["schemaVersion"] as? Int == 1)
+        var status = stat()
+        #expect(lstat(fifo, &status) == 0 && (status.st_mode & S_IFMT) == S_IFIFO)
+    }
+
+    @Test func unwritableOutputIsAOneLineIOError() throws {
+        let home = try Home()
+        let repo = try Self.makeRepository()
+        let result = try CustodyBinary.run(["audit", repo.path, "--no-store", "--output", home.path + "/missing-dir/r.txt"], home: home.path)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("cannot write"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
     @Test func badRosterExitsTwoNamingTheLine() throws {
         let home = try Home()
         let repo = try Self.makeRepository()
