@@ -10,9 +10,13 @@
 #   CUSTODY_BINARY defaults to .build/release/custody (build with: swift build -c release --product custody)
 # Repositories: /work/.mirror/{jqlang+jq,tmux+tmux,madler+zlib}/repo (fetch github:jqlang/jq …) and
 # /opt/swift-packages/apple/swift-crypto.git; missing ones are skipped.
+#   DETECTORS=all (default) runs every registered detector (`--all-detectors`); DETECTORS=content
+#   runs only the content detectors.
 set -euo pipefail
 bin=${1:-.build/release/custody}
 repeat=${REPEAT:-3}
+which_flag=()
+[ "${DETECTORS:-all}" = all ] && which_flag=(--all-detectors)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -49,7 +53,7 @@ run_corpus() { # label files...
     local label=$1; shift
     local speeds=()
     for i in 1 2 3; do
-        line=$("$bin" debug scan-text --quiet --repeat "$repeat" "$@" | tail -1)
+        line=$("$bin" debug scan-text --quiet "${which_flag[@]}" --repeat "$repeat" "$@" | tail -1)
         echo "  $label run $i: $line"
         speeds+=("$(echo "$line" | sed -E 's/.*: ([0-9.]+) MB\/s.*/\1/')")
     done

@@ -4,6 +4,7 @@
 #
 # Usage: Benchmarks/peers.sh            (after `swift build --build-tests`)
 #   WORK=/tmp/custody-peers             where everything is written (replaced)
+#   CUSTODY_BIN=path/to/release/custody  also times the whole audit with the release binary
 #   SEMGREP_RULES=/work/.mirror/semgrep+semgrep-rules/repo   a semgrep-rules git directory (fetch
 #                                       github:semgrep/semgrep-rules); semgrep has no network here
 # Peers: pip install kingfisher-bin semgrep trufflehog3 guarddog
@@ -29,6 +30,10 @@ timed() {  # name command…
     printf '%s\t%s\t%s\n' "$name" "$(python3 -c "print(round($end - $start, 2))")" "$rc" >> "$work/times.tsv"
 }
 
+# Custody's release binary: the whole audit of the replay repository (read, every detector,
+# identity anomalies over the history, report), without the store.
+custody_bin=${CUSTODY_BIN:-$root/.build/release/custody}
+[ -x "$custody_bin" ] && timed custody-release "$custody_bin" audit "$work/replay" --no-store --format json --output "$work/custody-release.json"
 command -v kingfisher >/dev/null && timed kingfisher kingfisher scan "$work/replay" --git-history full --no-validate --format json -o "$work/kingfisher.json"
 command -v trufflehog3 >/dev/null && timed trufflehog3 trufflehog3 "$work/replay" --format json -o "$work/trufflehog3.json"
 if command -v semgrep >/dev/null && [ -d "$rules" ]; then
@@ -79,6 +84,12 @@ for l in open(f"{work}/replay.custody.tsv"):
     hits.append((c, path))
 first = open(f"{work}/replay.custody.tsv").readline().strip()
 out.append(judge("custody", hits) + f"\t({first[2:]})")
+try:
+    report = json.load(open(f"{work}/custody-release.json"))
+    hits = [(f["commit"], f.get("path")) for f in report["findings"] if f["severity"] not in ("info", "low")]
+    out.append(judge("custody-release", hits) + "\t(release binary, full audit)")
+except Exception as e:
+    out.append(f"custody-release\t-\t-\t-\t- (no output: {type(e).__name__})")
 def walk(x, acc):
     if isinstance(x, dict):
         c = x.get("commit") or x.get("commit_id") or (x.get("git_metadata") or {}).get("commit", {}).get("id") if isinstance(x.get("git_metadata"), dict) else x.get("commit")

@@ -131,15 +131,17 @@ struct AuditCommand: ParsableCommand {
             }
 
             let refs: RefSelection = if let rev { .range(rev) } else if allRefs { .allRefs } else { .branchesAndTags }
+            let resolver = IdentityResolver(roster: rosterValue, mailmap: mailmapValue)
             let auditor = Auditor(
                 AuditConfiguration(
                     refs: refs,
                     jobs: jobs,
-                    resolver: IdentityResolver(roster: rosterValue, mailmap: mailmapValue),
+                    resolver: resolver,
                     passes: policyValue.map { [PolicyAuditPass(policy: $0, gpg: GPGVerifier.make(roster: rosterValue))] } ?? [],
                     reportOptions: options,
                     displayPath: path,
-                    baseline: accepted
+                    baseline: accepted,
+                    identityHistory: IdentityAnomalyAnalyzer(resolver: resolver)
                 )
             )
             let clock = ContinuousClock()

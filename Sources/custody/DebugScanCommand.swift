@@ -24,6 +24,9 @@ struct DebugScanTextCommand: AsyncParsableCommand {
     @Flag(help: "Print only the summary line.")
     var quiet = false
 
+    @Flag(name: .customLong("all-detectors"), help: "Run every registered detector (build, binary, dependency and identity too), not only the content detectors.")
+    var allDetectors = false
+
     func run() async throws {
         var changes: [FileChange] = []
         var bytes = 0
@@ -47,7 +50,7 @@ struct DebugScanTextCommand: AsyncParsableCommand {
         let commit = Commit(
             id: ObjectID(bytes: [UInt8](repeating: 0, count: 20)), parents: [], author: author, committer: author,
             subject: "scan-text", changes: changes)
-        let suite = DetectorSuite(detectors: DetectorRegistry.content)
+        let suite = DetectorSuite(detectors: allDetectors ? DetectorRegistry.all : DetectorRegistry.content)
         var findings: [Finding] = []
         let clock = ContinuousClock()
         let elapsed = clock.measure {

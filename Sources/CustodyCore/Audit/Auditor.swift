@@ -22,6 +22,10 @@ package struct AuditConfiguration: Sendable {
     package var displayPath: String?
     /// Findings the auditor has accepted (`--baseline FILE`): moved out of the report's findings.
     package var baseline: Baseline?
+    /// Identity anomalies over the whole history (time zone pattern changes, stopped signing,
+    /// one email under several names, one name under several emails); nil leaves them out.
+    /// The CLI sets it; they are recomputed on every run and never stored.
+    package var identityHistory: IdentityAnomalyAnalyzer?
 
     package init(
         refs: RefSelection = .branchesAndTags,
@@ -32,9 +36,11 @@ package struct AuditConfiguration: Sendable {
         passes: [any AuditReportPass] = [],
         reportOptions: AuditReport.Options = AuditReport.Options(),
         displayPath: String? = nil,
-        baseline: Baseline? = nil
+        baseline: Baseline? = nil,
+        identityHistory: IdentityAnomalyAnalyzer? = nil
     ) {
         self.baseline = baseline
+        self.identityHistory = identityHistory
         self.refs = refs
         self.jobs = jobs
         self.resolver = resolver
@@ -144,6 +150,9 @@ package struct Auditor: Sendable {
         let newFindings = fresh.flatMap(\.findings)
         var findings = base.findings.filter { position[$0.commit] != nil && newByID[$0.commit] == nil }
         findings += newFindings
+        if let identity = configuration.identityHistory {
+            findings += identity.analyze(history: history)
+        }
         findings.sort { Self.findingOrder($0, $1, position: position) }
 
         let earlierProblems = base.problems.filter { problem in
@@ -177,6 +186,8 @@ package struct Auditor: Sendable {
                 AuditReport.SuppressedFinding(finding: $0.finding, reason: $0.entry.reason, reviewer: $0.entry.reviewer)
             }
         }
+        // Per-commit identity anomalies that repeat for one identity: one finding per identity.
+        findings = IdentityAnomalyAggregation.fold(findings, history: history, resolver: resolver)
         report.findings = findings
         report.riskScores = Self.riskScores(history: history, findings: findings, areas: collector.areas(), resolver: resolver)
         report.problems = earlierProblems + problems

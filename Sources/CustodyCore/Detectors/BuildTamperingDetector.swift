@@ -77,6 +77,24 @@ struct BuildTamperingDetector: Detector {
         return false
     }
 
+    /// `config.h.in`, `config.h.cmake`, `curl_config.h.cmake`: C headers that a build fills in.
+    static func isHeaderTemplate(_ path: String) -> Bool {
+        let name = BuildFiles.fileName(path).lowercased()
+        return name.hasSuffix(".h.in") || name.hasSuffix(".h.cmake") || name.hasSuffix(".h.meson") || name.hasSuffix(".h.cmakein")
+    }
+
+    /// A whole-line comment of a build language: `#`, `dnl`, `//`, `/*`, and in header
+    /// templates the ` * ` continuation lines of C comments.
+    static func isComment(_ text: ArraySlice<UInt8>, headerTemplate: Bool) -> Bool {
+        let t = BuildText.trimmed(text)
+        guard let first = t.first else { return false }
+        if first == UInt8(ascii: "#") { return true }
+        if t.starts(with: "dnl".utf8), t.count == 3 || t[t.startIndex + 3] == 0x20 || t[t.startIndex + 3] == 0x09 { return true }
+        if t.starts(with: "//".utf8) || t.starts(with: "/*".utf8) { return true }
+        if headerTemplate, first == UInt8(ascii: "*") { return true }
+        return false
+    }
+
     static let automakeMarkers = ["am__", "$(distdir)", "gzip_env", "dist_archives", "$(am_", "distcleancheck"]
         .map(BuildText.fold)
 
@@ -111,9 +129,12 @@ struct BuildTamperingDetector: Detector {
         var total: ShellSignals = []
         var signalLines: [(AddedLine, ShellSignals)] = []
         var explained: [String] = []
+        let isHeaderTemplate = Self.isHeaderTemplate(change.path)
         for line in change.addedLines {
             var signals = ShellSignals.of(line.text)
             guard !signals.isEmpty else { continue }
+            // Comments run nothing (`# fetch with curl …`, `dnl …`, `/* … */` in config.h.cmake).
+            if Self.isComment(line.text, headerTemplate: isHeaderTemplate) { continue }
             // automake's own generated rules (dist, distcheck) are boilerplate, not changes.
             if isMake, Self.automakeMarkers.contains(where: { BuildText.firstFolded(line.text, $0) != nil }) { continue }
             // CMake downloads pinned by hash are normal.

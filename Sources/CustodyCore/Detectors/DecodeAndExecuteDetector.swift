@@ -272,8 +272,24 @@ struct DecodeAndExecuteDetector: Detector {
             return false
         }
         if runner.first == 0x7c { return r > d }  // curl … | sh
-        return r < d  // eval(fetch(…)), bash <(curl …)
+        guard r < d else { return false }  // eval(fetch(…)), bash <(curl …)
+        // `system("curl URL -o file")` runs curl, which saves the download; it runs what it got
+        // only when the command line pipes it into a shell.
+        if commandSinks.contains(runner) {
+            return pipesToShell.contains { ByteScan.find($0, in: lower, from: d) != nil }
+        }
+        return true
     }
+
+    /// Sinks that run a command line (the download inside is a program being run, not code).
+    static let commandSinks: Set<[UInt8]> = Set([
+        "system(", "os.system(", "popen(", "shell_exec(", "passthru(", "proc_open(", "spawn(", "exec.command(",
+        "processbuilder(", "getruntime().exec(", "runtime.exec", "execsync(",
+    ].map { Array($0.utf8) })
+    static let pipesToShell: [[UInt8]] = [
+        "| sh", "|sh", "| bash", "|bash", "| zsh", "| sudo sh", "| sudo bash", "| python", "| perl", "| ruby",
+        "| node", "|python", "sh -c", "bash -c",
+    ].map { Array($0.utf8) }
 
     private func explain(
         _ line: AddedLine, traits: FileTraits, lower: ArraySlice<UInt8>, explainer: Explainer

@@ -37,7 +37,18 @@ struct DestructiveOperationDetector: Detector {
             "A fork bomb starts copies of itself until the machine stops responding; an empty infinite loop hangs the program that loads it."
     )
 
-    var rules: [DetectorRule] { [Self.wipe, Self.unguarded, Self.bomb] }
+    static let walkWipe = DetectorRule(
+        id: "CUST-DESTRUCTIVE-OPERATION-004",
+        name: "OverwritesFilesFoundByWalk",
+        category: .destructiveOperation,
+        severity: .critical,
+        confidence: .medium,
+        summary: "This code goes through folders and overwrites or deletes every file it finds.",
+        help:
+            "Walking a folder tree and writing fixed text over each file (or deleting it) destroys data; the node-ipc protestware did this from the root folder on machines in some countries. Formatters and generators write computed content inside the project and are not reported."
+    )
+
+    var rules: [DetectorRule] { [Self.wipe, Self.unguarded, Self.bomb, Self.walkWipe] }
 
     static let commandWords: [[UInt8]] = ["rm ", "chmod ", "chown ", "find ", "rd ", "rmdir ", "del ", "\"rm\"", "'rm'"]
         .map { Array($0.utf8) }
@@ -78,6 +89,9 @@ struct DestructiveOperationDetector: Detector {
         let traits = FileTraits(path: change.path)
         if traits.isLockfile || traits.isMinified || traits.isVendored || traits.isLocalization { return }
         var cap = FindingCap()
+        if traits.language.isCode, !traits.isDocumentation, traits.language != .shell, traits.language != .make {
+            scanWalks(change, traits: traits, context: context, cap: &cap, into: &findings)
+        }
         for position in change.addedLines.indices {
             let line = change.addedLines[position]
             guard line.text.count <= 16 * 1024, Self.prefilter.matchesAny(line.text) else { continue }
@@ -119,6 +133,32 @@ struct DestructiveOperationDetector: Detector {
                         rule: Self.bomb, commit: context.commit, change: change, lines: [line],
                         evidence: "Line \(line.number): \(hit.text).", severity: bombSeverity))
             }
+        }
+    }
+
+    private func scanWalks(
+        _ change: FileChange, traits: FileTraits, context: DetectionContext, cap: inout FindingCap, into findings: inout [Finding]
+    ) {
+        let lines = change.addedLines
+        for hit in DestructiveWalk.scan(lines) {
+            guard !CommentHeuristics.isCommentLine(lines[hit.writePosition].text, language: traits.language),
+                cap.allow(Self.walkWipe)
+            else { continue }
+            var severity: Severity
+            if hit.dangerous {
+                severity = traits.isProductionCode ? .critical : traits.isTest ? .medium : .high
+            } else {
+                severity = traits.isProductionCode ? .medium : .low
+            }
+            let root = hit.root.isEmpty ? "a folder" : "'\(ByteScan.text(Array(hit.root.utf8), limit: 60))'"
+            let what = hit.dangerous ? "starting at \(root)" : "under \(root), writing the same fixed text into each file"
+            findings.append(
+                Finding(
+                    rule: Self.walkWipe, commit: context.commit, change: change,
+                    lines: Array(lines[min(hit.walkPosition, hit.writePosition)...hit.writePosition]),
+                    evidence:
+                        "Line \(lines[hit.walkPosition].number) walks the folders \(what), and line \(lines[hit.writePosition].number) calls '\(hit.call)' on the files found.",
+                    severity: severity))
         }
     }
 

@@ -100,7 +100,12 @@ struct HiddenTriggerDetector: Detector {
         let lines = change.addedLines
         var cap = FindingCap()
         var sinkOrAuth: [Int: (Group, String)] = [:]
-        var triggers: [(position: Int, source: Group, sourceText: String, literal: String)] = []
+        var triggers: [(position: Int, source: Group, sourceText: String, literal: String, carried: Carried?)] = []
+        // Input read into a variable on one line and compared on one of the next ones
+        // (`enc = zend_hash_str_find(…"HTTP_USER_AGENT"…);` … `if (strstr(enc, "magic"))`).
+        var carried: [Carried] = []
+        let hasChildProcess = traits.language == .javascript || traits.language == .typescript
+            ? lines.contains { ByteScan.contains($0.text, Self.childProcessMarker) } : true
         for position in lines.indices {
             let line = lines[position]
             guard line.text.count <= 16 * 1024 else { continue }
@@ -108,6 +113,7 @@ struct HiddenTriggerDetector: Detector {
             guard !matches.isEmpty else { continue }
             if CommentHeuristics.isCommentLine(line.text, language: traits.language) { continue }
             var source: (Group, String)?
+            var sourceStart = line.text.endIndex
             var comparisonEnds: [Int] = []
             var comparisonStarts: [Int] = []
             for match in matches {
@@ -118,17 +124,35 @@ struct HiddenTriggerDetector: Detector {
                     if source == nil || group == .requestSource && source?.0 == .localSource {
                         source = (group, String(decoding: needle, as: UTF8.self))
                     }
+                    sourceStart = min(sourceStart, match.start)
                 case .comparison:
                     comparisonStarts.append(match.start)
                     comparisonEnds.append(match.start + needle.count)
-                case .sink, .authSuccess:
-                    if sinkOrAuth[position] == nil || group == .sink {
+                case .sink:
+                    guard Self.isSink(needle, at: match.start, in: line.text, language: traits.language, hasChildProcess: hasChildProcess)
+                    else { continue }
+                    sinkOrAuth[position] = (group, String(decoding: needle, as: UTF8.self).strippingCharacters(" ("))
+                case .authSuccess:
+                    if sinkOrAuth[position] == nil {
                         sinkOrAuth[position] = (group, String(decoding: needle, as: UTF8.self).strippingCharacters(" ("))
                     }
                 }
             }
+            // Forget variables read more than four lines ago; remember the one this line reads.
+            carried.removeAll { position - $0.position > 4 || line.number - lines[$0.position].number > 5 }
+            if let source, let name = Self.assignedName(in: line.text, before: sourceStart) {
+                carried.removeAll { $0.name == name }
+                carried.append(Carried(name: name, position: position, source: source.0, sourceText: source.1))
+            }
             guard !comparisonEnds.isEmpty else { continue }
             let literals = ByteScan.stringLiterals(line.text)
+            var from: Carried?
+            if source == nil,
+                let earlier = carried.last(where: { $0.position < position && ByteScan.containsWord(line.text, $0.name) })
+            {
+                source = (earlier.source, earlier.sourceText)
+                from = earlier
+            }
             if let source, let literal = literals.first(where: { range in
                 range.count >= 3
                     && (comparisonEnds.contains { $0 <= range.lowerBound + 1 }
@@ -139,7 +163,7 @@ struct HiddenTriggerDetector: Detector {
                         })
                     && !Self.isKeyName(range, in: line.text, sourceText: source.1)
             }) {
-                triggers.append((position, source.0, source.1, ByteScan.text(line.text[literal], limit: 40)))
+                triggers.append((position, source.0, source.1, ByteScan.text(line.text[literal], limit: 40), from))
             }
             checkCredential(
                 line, comparisonStarts: comparisonStarts, literals: literals, change: change, traits: traits,
@@ -163,22 +187,82 @@ struct HiddenTriggerDetector: Detector {
             case (.requestSource, _): severity = .high
             default: severity = .medium
             }
+            // Carried through a variable: critical only when the input itself reaches the sink
+            // (`eval(enc + 8)`); a fixed command after a header check is one step weaker.
+            if let carriedFrom = trigger.carried, severity == .critical,
+                !ByteScan.containsWord(lines[actionPosition].text, carriedFrom.name)
+            {
+                severity = .high
+            }
             if traits.isTest { severity = severity.lowered.lowered }
             guard cap.allow(Self.trigger) else { continue }
             let what = action.0 == .sink ? "runs code with '\(action.1)'" : "grants access ('\(action.1)')"
+            let first = trigger.carried?.position ?? trigger.position
+            let read = trigger.carried.map {
+                "Line \(lines[$0.position].number) reads input from '\(trigger.sourceText)' into '\(ByteScan.text($0.name, limit: 40))'; line \(lines[trigger.position].number) compares it"
+            } ?? "Line \(lines[trigger.position].number) compares input from '\(trigger.sourceText)'"
             findings.append(
                 Finding(
                     rule: Self.trigger,
                     commit: context.commit,
                     change: change,
-                    lines: Array(lines[trigger.position...actionPosition]),
+                    lines: Array(lines[first...actionPosition]),
                     evidence:
-                        "Line \(lines[trigger.position].number) compares input from '\(trigger.sourceText)' with the fixed value \"\(trigger.literal)\", and line \(lines[actionPosition].number) \(what).",
+                        "\(read) with the fixed value \"\(trigger.literal)\", and line \(lines[actionPosition].number) \(what).",
                     severity: severity,
                     confidence: trigger.source == .requestSource ? .high : .medium
                 )
             )
         }
+    }
+
+    /// A variable that holds input read on an earlier added line.
+    struct Carried {
+        var name: [UInt8]
+        var position: Int
+        var source: Group
+        var sourceText: String
+    }
+
+    static let childProcessMarker = ByteScan.bytes("child_process")
+    static let assignmentKeywords: Set<String> = ["if", "while", "return", "and", "or", "not", "in", "is", "elif", "when"]
+
+    /// The variable assigned on the line before `limit`: `enc = …`, `(enc = …`, `$ua = …`,
+    /// `const ua = …`, `ua := …`, `String ua = …`. Nil for comparisons (`==`, `!=`, `<=`, `>=`, `=>`).
+    static func assignedName(in text: ArraySlice<UInt8>, before limit: Int) -> [UInt8]? {
+        var i = min(limit, text.endIndex) - 1
+        while i > text.startIndex {
+            defer { i -= 1 }
+            guard text[i] == 0x3d else { continue }  // '='
+            let next = i + 1 < text.endIndex ? text[i + 1] : 0
+            if next == 0x3d || next == 0x3e { continue }  // == =>
+            var j = i - 1
+            if j >= text.startIndex, text[j] == 0x3a { j -= 1 }  // :=
+            else if j >= text.startIndex, [0x3d, 0x21, 0x3c, 0x3e, 0x2b, 0x2d, 0x2a, 0x2f, 0x7c, 0x26, 0x25, 0x5e, 0x7e].contains(text[j]) {
+                continue  // == != <= >= += …
+            }
+            while j >= text.startIndex, ByteScan.isSpace(text[j]) { j -= 1 }
+            let end = j + 1
+            while j >= text.startIndex, ByteScan.isIdentifierByte(text[j]) { j -= 1 }
+            let start = j + 1
+            guard end - start >= 2, !ByteScan.isDigit(text[start]) else { return nil }
+            let name = Array(text[start..<end])
+            if assignmentKeywords.contains(String(decoding: name, as: UTF8.self)) { return nil }
+            return name
+        }
+        return nil
+    }
+
+    /// Whether a sink marker is really a call that runs code: `sqlite3_exec(` and a JavaScript
+    /// regular expression's `.exec(` are not (the latter unless the change uses child_process).
+    static func isSink(_ needle: [UInt8], at start: Int, in text: ArraySlice<UInt8>, language: SourceLanguage, hasChildProcess: Bool) -> Bool {
+        guard let first = needle.first, ByteScan.isIdentifierByte(first), start > text.startIndex else { return true }
+        let before = text[start - 1]
+        if ByteScan.isIdentifierByte(before) { return false }
+        if before == 0x2e, needle.elementsEqual("exec(".utf8), language == .javascript || language == .typescript {
+            return hasChildProcess
+        }
+        return true
     }
 
     /// True when the literal is the name being read (`headers["X-Token"]`), not the value it is

@@ -94,6 +94,12 @@ package struct IdentityAnomalyAnalyzer: Sendable {
         return findings.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element.1)
     }
 
+    /// The same analysis over the audit's stored commit records (what a report covers,
+    /// including commits read by earlier runs). Signer checks are not available from records.
+    package func analyze(history: [AuditedCommit]) -> [Finding] {
+        analyze(commits: history.compactMap { PolicyAuditPass.commit($0, paths: []) })
+    }
+
     private func identityKey(_ stamp: GitPersonStamp) -> String {
         if let person = resolver?.resolve(name: stamp.name, email: stamp.email).person { return "person:" + person.id }
         return "email:" + stamp.email.lowercased()

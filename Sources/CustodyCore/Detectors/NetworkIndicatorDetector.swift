@@ -118,8 +118,13 @@ struct NetworkIndicatorDetector: Detector {
             var lineHits = LineHits()
             Self.matcher.scan(line.text) { match in
                 let group = Self.groupOf[match.needle]
-                lineHits.groups.insert(group)
                 let word = String(decoding: Self.matcher.needles[match.needle], as: UTF8.self)
+                // `.onion` counts only after an onion address (16 or 56 base32 characters), not as
+                // the name of the top-level domain (`hostname ends with ".onion"`).
+                if group == .host, word == ".onion", !Self.isOnionAddress(before: match.start, in: line.text) {
+                    return true
+                }
+                lineHits.groups.insert(group)
                 if group == .host, lineHits.host == nil { lineHits.host = word }
                 if group == .raw, lineHits.raw == nil { lineHits.raw = word }
                 if group == .netUse, lineHits.net == nil { lineHits.net = word }
@@ -201,6 +206,16 @@ struct NetworkIndicatorDetector: Detector {
             )
         }
         newNetworkUse(firstNetUse, change: change, traits: traits, context: context, cap: &cap, into: &findings)
+    }
+
+    static func isOnionAddress(before end: Int, in text: ArraySlice<UInt8>) -> Bool {
+        var i = end
+        while i > text.startIndex, end - i < 57 {
+            let b = text[i - 1] | 0x20
+            guard (b >= 0x61 && b <= 0x7a) || (b >= 0x32 && b <= 0x37) else { break }
+            i -= 1
+        }
+        return end - i == 16 || end - i == 56
     }
 
     static func isReverseShell(_ g: Set<Group>) -> Bool {

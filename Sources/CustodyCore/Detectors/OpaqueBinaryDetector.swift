@@ -61,6 +61,8 @@ struct OpaqueBinaryDetector: Detector {
     enum Format: String {
         case png, jpeg, gif, pdf, zip, gzip, xz, lzma, bzip2, zstd, sevenZip = "7z", ico, bmp, webp, wasm, javaClass
         case tiff, woff, woff2, otf, ttf, ogg, sqlite, tar, elf, pe, machO = "mach-o", lz4, rar
+        /// `!<arch>`: a static library of compiled objects (or a .deb package).
+        case arArchive = "ar archive"
     }
 
     static let extensionFormats: [String: [Format]] = [
@@ -72,6 +74,7 @@ struct OpaqueBinaryDetector: Detector {
         "class": [.javaClass], "tif": [.tiff], "tiff": [.tiff], "woff": [.woff], "woff2": [.woff2], "otf": [.otf],
         "ttf": [.ttf, .otf], "ogg": [.ogg], "sqlite": [.sqlite], "sqlite3": [.sqlite], "tar": [.tar],
         "so": [.elf], "o": [.elf, .machO], "exe": [.pe], "dll": [.pe], "dylib": [.machO], "lz4": [.lz4], "rar": [.rar],
+        "a": [.arArchive], "lib": [.arArchive, .pe], "deb": [.arArchive],
     ]
 
     static let compressedExtensions: Set<String> = ["xz", "txz", "lzma", "gz", "tgz", "bz2", "tbz2", "zst", "7z", "zip",
@@ -112,11 +115,13 @@ struct OpaqueBinaryDetector: Detector {
         }
 
         // 1. Executables.
-        let isExecutable = format.map { [.elf, .pe, .machO].contains($0) } ?? false
+        // A static library (an `ar` archive of object files) is compiled code like an executable.
+        let isExecutable = format.map { [.elf, .pe, .machO, .arArchive].contains($0) } ?? false
         if let format, isExecutable {
             let disguised = expected.map { !$0.contains(format) } ?? Self.textExtensions.contains(ext)
+            let kind = format == .arArchive ? "static library (an ar archive of compiled code)" : "\(format.rawValue) executable"
             add(Self.executable,
-                "\(pathText) is a \(format.rawValue) executable (\(bytes.count) bytes read)\(disguised ? " although its name says ." + ext : "").",
+                "\(pathText) is a \(kind) (\(bytes.count) bytes read)\(disguised ? " although its name says ." + ext : "").",
                 severity: disguised ? .critical : (isTest ? .high : .medium), extra: "exe")
         }
         // 2. Magic vs name.
@@ -181,6 +186,7 @@ struct OpaqueBinaryDetector: Detector {
         if starts([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]) { return .sevenZip }
         if starts([0x04, 0x22, 0x4d, 0x18]) { return .lz4 }
         if starts(Array("Rar!".utf8)) { return .rar }
+        if starts(Array("!<arch>\n".utf8)) { return .arArchive }
         if starts([0x7f, 0x45, 0x4c, 0x46]), b.count > 6, b[4] == 1 || b[4] == 2, b[5] == 1 || b[5] == 2 { return .elf }
         if starts(Array("MZ".utf8)), b.count > 0x40 {
             let offset = Int(b[0x3c]) | Int(b[0x3d]) << 8 | Int(b[0x3e]) << 16 | Int(b[0x3f]) << 24

@@ -137,6 +137,12 @@ struct PersistenceDetector: Detector {
                 {
                     return true
                 }
+                // `authorized_keys_command`, `AuthorizedKeysFile`-style option names are not the file
+                // (`authorized_keys2` is).
+                if group == .ssh {
+                    let end = match.start + Self.matcher.needles[match.needle].count
+                    if end < text.endIndex, ByteScan.isIdentifierByte(text[end]), !ByteScan.isDigit(text[end]) { return true }
+                }
                 groups.insert(group)
                 if words[group] == nil { words[group] = String(decoding: Self.matcher.needles[match.needle], as: UTF8.self) }
                 return true

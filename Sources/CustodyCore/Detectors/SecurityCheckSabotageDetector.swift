@@ -319,9 +319,12 @@ struct SecurityCheckSabotageDetector: Detector {
         let checkCrypto = language != .other && language != .yaml && !isTest && !isVendored
         var compact = CompactLine()
         var reportedCount = 0
+        let isCI = role == .ciWorkflow
         for line in change.addedLines {
             compact.load(line.text)
             if compact.bytes.count < 6 { continue }
+            // Comments and YAML descriptions mention options without setting them.
+            if Self.isComment(line.text, language: language) || Self.isDescription(line.text) { continue }
             func report(_ rule: DetectorRule, _ label: String, severity: Severity? = nil) {
                 guard reportedCount < 20 else { return }
                 reportedCount += 1
@@ -334,7 +337,9 @@ struct SecurityCheckSabotageDetector: Detector {
             let matched = Self.lineTable.matches(compact.bytes)
             guard !matched.isEmpty else { continue }
             if let p = matched.first(where: { Self.sandboxRange.contains($0) }) {
-                report(Self.sandboxDisabled, Self.lineTable.patterns[p].label, severity: isTest ? .low : nil)
+                // In CI the option concerns the CI job's own build tools, not the product.
+                report(Self.sandboxDisabled, Self.lineTable.patterns[p].label + (isCI ? " (in a CI job)" : ""),
+                       severity: isTest ? .low : isCI ? .medium : nil)
             }
             if let p = matched.first(where: { Self.tlsRange.contains($0) }) {
                 report(Self.tlsVerificationOff, Self.lineTable.patterns[p].label, severity: isTest || isVendored ? .low : nil)
@@ -358,6 +363,26 @@ struct SecurityCheckSabotageDetector: Detector {
     private static let signatureRange = tlsRange.upperBound..<(tlsRange.upperBound + signaturePatterns.count)
     private static let cryptoRange = signatureRange.upperBound..<(signatureRange.upperBound + weakCryptoPatterns.count)
 
+    /// A whole-line comment: `//`, `/*`, ` * ` in C-like languages, `#` where it starts a comment
+    /// (not C's `#define`, not PHP), `dnl` in autoconf.
+    static func isComment(_ text: ArraySlice<UInt8>, language: BuildFiles.Language) -> Bool {
+        let t = BuildText.trimmed(text)
+        guard let first = t.first else { return false }
+        if t.starts(with: "//".utf8) || t.starts(with: "/*".utf8) { return true }
+        switch language {
+        case .c, .java, .javascript, .swift, .go, .rust, .csharp: return first == UInt8(ascii: "*") && (t.count == 1 || t.dropFirst().first == 0x20 || t.dropFirst().first == 0x2f)
+        case .shell, .python, .ruby, .cmake, .make, .yaml, .dockerfile, .powershell: return first == UInt8(ascii: "#") && !t.starts(with: "#!".utf8)
+        case .autoconf: return first == UInt8(ascii: "#") || t.starts(with: "dnl ".utf8)
+        default: return false
+        }
+    }
+
+    /// `description: "…"`, `help: …` lines of YAML (workflow inputs) are documentation.
+    static func isDescription(_ text: ArraySlice<UInt8>) -> Bool {
+        let t = BuildText.trimmed(text)
+        return ["description:", "help:", "summary:", "- description:"].contains { t.starts(with: $0.utf8) }
+    }
+
     // MARK: Removed sandbox calls
 
     private static let sandboxCalls = ["pledge(", "unveil(", "cap_enter(", "seccomp_load(", "landlock_restrict_self",
@@ -373,7 +398,11 @@ struct SecurityCheckSabotageDetector: Detector {
         else { return }
         var gone: [String] = []
         for call in Self.sandboxCalls where count(old, call) > 0 && count(new, call) == 0 {
-            gone.append(String(decoding: call, as: UTF8.self))
+            // Moved, not removed: the same commit adds the call in another file.
+            let moved = context.commit.changes.contains { other in
+                other.path != change.path && other.addedLines.contains { BuildText.containsFolded($0.text, call) }
+            }
+            if !moved { gone.append(String(decoding: call, as: UTF8.self)) }
         }
         guard !gone.isEmpty else { return }
         findings.append(Finding(

@@ -96,6 +96,13 @@ struct ShellSignals: OptionSet, Hashable, Sendable {
         for (index, hit) in hits.enumerated() where hit {
             let group = groupOf[index]
             if group == .pipe, !hasWord(bytes, table.literals[index]) { continue }
+            if group == .download, commandWords.contains(table.literals[index]), !runsCommand(bytes, table.literals[index]) {
+                continue
+            }
+            // `skip=` carves only as dd's operand (automake's test driver counts `skip=` results).
+            if group == .carve, table.literals[index] == skipOperand, BuildText.firstFolded(bytes, BuildText.fold("dd ")) == nil {
+                continue
+            }
             groupHit[group.rawValue] = true
         }
         var out: ShellSignals = []
@@ -114,6 +121,39 @@ struct ShellSignals: OptionSet, Hashable, Sendable {
         if isCharacterSwap(bytes) { out.insert(.scramble) }
         if out.contains(.decode), BuildText.containsFolded(bytes, BuildText.fold("| tar ")) { out.insert(.unpacksArchive) }
         return out
+    }
+
+    private static let skipOperand = BuildText.fold(" skip=")
+
+    /// Downloaders named by a bare command word, which prose also uses ("the curl project").
+    private static let commandWords: Set<[UInt8]> = Set(fold(["curl ", "curl\t", "wget "]))
+
+    /// Whether `word` (`curl `) occurs as a command: at the start of a word (not `libcurl `,
+    /// not `README.curl `) and followed by an option, a URL, a variable or a quoted argument.
+    private static func runsCommand(_ bytes: [UInt8], _ word: [UInt8]) -> Bool {
+        var from = 0
+        while let at = BuildText.firstFolded(bytes, word, from: from) {
+            from = at + 1
+            if at > 0 {
+                let before = bytes[at - 1]
+                guard before == 0x20 || before == 0x22 || before == 0x27 || before == 0x60 || before == 0x28
+                    || before == 0x3b || before == 0x7c || before == 0x26 || before == 0x2f || before == 0x3d
+                    || before == 0x7b || before == 0x5b || before == 0x24
+                else { continue }
+            }
+            var i = at + word.count
+            while i < bytes.count, bytes[i] == 0x20 { i += 1 }
+            guard i < bytes.count else { continue }
+            let next = bytes[i]
+            if next == 0x2d || next == 0x24 || next == 0x22 || next == 0x27 || next == 0x60 || next == 0x7b { return true }
+            // A URL as the first argument.
+            var j = i
+            while j < bytes.count, bytes[j] != 0x20, j - i < 16 {
+                if bytes[j] == 0x3a, j + 2 < bytes.count, bytes[j + 1] == 0x2f, bytes[j + 2] == 0x2f { return true }
+                j += 1
+            }
+        }
+        return false
     }
 
     /// Whether `needle` occurs with no identifier byte right after it (`| sh` but not `| sha256sum`).

@@ -68,6 +68,43 @@ struct TimeOrGeoBombDetector: Detector {
     static let tzPrefixes: [[UInt8]] = [
         "europe/", "asia/", "america/", "africa/", "australia/", "pacific/", "atlantic/", "indian/", "antarctica/",
     ].map { Array($0.utf8) }
+    /// Location words that may name a user's or a record's country rather than the machine's
+    /// (`address.country_code == "DE"` picks a VAT rate). Gates on them count only when the change
+    /// also looks the machine up by IP address, or acts right after the gate.
+    static let dataFields: Set<String> = ["country_code", "countrycode", "country_name", "getcountry"]
+    /// Markers of an IP geolocation lookup (or a geolocation header set by a proxy).
+    static let geoLookups: [[UInt8]] = [
+        "ipapi.co", "ip-api.com", "ipinfo.io", "geoip", "ipgeolocation", "geolite", "cf-ipcountry", "x-country",
+        "geolocation", "ipwhois", "ipdata.co", "freegeoip", "ipstack", "extreme-ip-lookup", "ip2location",
+    ].map { Array($0.utf8) }
+    /// English short names of countries and territories, lowercased, for gates written with names
+    /// (`geo.country_name === "…"`) instead of codes.
+    static let countryNames: Set<String> = [
+        "afghanistan", "albania", "algeria", "andorra", "angola", "argentina", "armenia", "australia", "austria",
+        "azerbaijan", "bahamas", "bahrain", "bangladesh", "barbados", "belarus", "belgium", "belize", "benin",
+        "bhutan", "bolivia", "bosnia and herzegovina", "botswana", "brazil", "brunei", "bulgaria", "burkina faso",
+        "burundi", "cambodia", "cameroon", "canada", "cape verde", "central african republic", "chad", "chile",
+        "china", "colombia", "comoros", "congo", "costa rica", "croatia", "cuba", "cyprus", "czechia",
+        "czech republic", "denmark", "djibouti", "dominica", "dominican republic", "ecuador", "egypt",
+        "el salvador", "equatorial guinea", "eritrea", "estonia", "eswatini", "ethiopia", "fiji", "finland",
+        "france", "gabon", "gambia", "georgia", "germany", "ghana", "greece", "grenada", "guatemala", "guinea",
+        "guinea-bissau", "guyana", "haiti", "honduras", "hong kong", "hungary", "iceland", "india", "indonesia",
+        "iran", "iran, islamic republic of", "iraq", "ireland", "israel", "italy", "ivory coast", "jamaica", "japan",
+        "jordan", "kazakhstan", "kenya", "kiribati", "kosovo", "kuwait", "kyrgyzstan", "laos", "latvia", "lebanon",
+        "lesotho", "liberia", "libya", "liechtenstein", "lithuania", "luxembourg", "macao", "madagascar", "malawi",
+        "malaysia", "maldives", "mali", "malta", "mauritania", "mauritius", "mexico", "micronesia", "moldova",
+        "monaco", "mongolia", "montenegro", "morocco", "mozambique", "myanmar", "namibia", "nauru", "nepal",
+        "netherlands", "new zealand", "nicaragua", "niger", "nigeria", "north korea", "north macedonia", "norway",
+        "oman", "pakistan", "palau", "palestine", "panama", "papua new guinea", "paraguay", "peru", "philippines",
+        "poland", "portugal", "qatar", "romania", "russia", "russian federation", "rwanda", "samoa",
+        "san marino", "saudi arabia", "senegal", "serbia", "seychelles", "sierra leone", "singapore", "slovakia",
+        "slovenia", "somalia", "south africa", "south korea", "korea, republic of", "south sudan", "spain",
+        "sri lanka", "sudan", "suriname", "sweden", "switzerland", "syria", "taiwan", "tajikistan", "tanzania",
+        "thailand", "togo", "tonga", "trinidad and tobago", "tunisia", "turkey", "turkiye", "turkmenistan",
+        "tuvalu", "uganda", "ukraine", "united arab emirates", "united kingdom", "united states",
+        "united states of america", "uruguay", "uzbekistan", "vanuatu", "venezuela", "vietnam", "viet nam",
+        "yemen", "zambia", "zimbabwe", "crimea",
+    ]
     static let ordinaryRegions: Set<String> = [
         "en_us", "en-us", "en_gb", "en-gb", "en", "c", "posix", "utc", "gmt", "etc/utc", "c.utf-8", "en_us.utf-8",
         "z", "local",
@@ -126,10 +163,15 @@ struct TimeOrGeoBombDetector: Detector {
                 geoGates.append((position, location.strippingCharacters("\"'.$"), region))
             }
         }
+        let looksUpLocation = !geoGates.isEmpty && lines.contains { line in
+            ByteScan.containsAny(ByteScan.lowercased(line.text.prefix(16 * 1024)), Self.geoLookups)
+        }
         for (rule, gates) in [(Self.dateGate, dateGates), (Self.geoGate, geoGates)] {
             for (position, source, value) in gates {
                 let window = lines.window(around: position, before: 0, after: 4)
                 let action = window.first { actions[$0] != nil }
+                // A record's country compared with a code is ordinary (tax, shipping, forms).
+                if rule == Self.geoGate, Self.dataFields.contains(source), action == nil, !looksUpLocation { continue }
                 var severity: Severity = action != nil ? .high : .medium
                 if !traits.isProductionCode { severity = .low }
                 guard cap.allow(rule) else { continue }
@@ -211,6 +253,7 @@ struct TimeOrGeoBombDetector: Detector {
             let literal = code[range]
             let text = ByteScan.text(literal, limit: 40)
             if ordinaryRegions.contains(text.lowercased()) { continue }
+            if range.count >= 4, countryNames.contains(text.lowercased()) { return text }
             let lower = ByteScan.lowercased(literal)
             if tzPrefixes.contains(where: { lower.starts(with: $0) }) { return text }
             let b = Array(literal)

@@ -19,6 +19,9 @@ package struct Finding: Hashable, Sendable, Codable {
     package var fingerprint: String
     /// Whether the flagged lines survive at the audited revision (nil when not computed).
     package var stillPresent: Bool?
+    /// For a finding that stands for the same anomaly on several commits (identity anomalies
+    /// folded per identity): every commit, hex, in history order; `commit` is the first. Nil otherwise.
+    package var relatedCommits: [String]? = nil
 
     package init(
         ruleID: String,

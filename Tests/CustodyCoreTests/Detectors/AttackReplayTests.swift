@@ -18,8 +18,9 @@ struct AttackReplayTests {
         var subject: String
         var files: [(path: String, bytes: [UInt8])]
         var expected: [FindingCategory]
-        /// Categories the detectors do not reach yet for this shape (recorded as known issues).
-        var knownGaps: [FindingCategory: String] = [:]
+        /// Whether a low finding is the honest level (a new, otherwise unremarkable dependency:
+        /// the risk score, not the finding, lifts it because a new identity added it).
+        var lowIsEnough = false
     }
 
     static func person(_ name: String, _ email: String, _ day: Int) -> TemporaryGitRepository.Signature {
@@ -141,14 +142,13 @@ struct AttackReplayTests {
                    expected: [.securityCheckSabotage]),
             Attack(name: "event-stream adds flatmap-stream", author: person("right9", "right9ctrl@mail.example", 13),
                    subject: "add flatmap-stream", files: [("bindings/node/package.json", text(eventStream))],
-                   expected: [.dependencyRisk]),
+                   expected: [.dependencyRisk], lowIsEnough: true),
             Attack(name: "ua-parser-js / coa preinstall hook", author: person("Release Bot", "release-bot@mail.example", 14),
                    subject: "1.0.1", files: [("bindings/node/package.json", text(preinstall))],
                    expected: [.dependencyRisk]),
             Attack(name: "PHP 'zerodium' User-Agentt backdoor", author: person("Rasmus L", "rasmus@php.example", 15),
                    subject: "Fix typo", files: [("php/main.c", text(zerodium))],
-                   expected: [.hiddenTrigger],
-                   knownGaps: [.hiddenTrigger: "the header is read on one line and compared with the magic word on the next; the hidden-trigger detector pairs source and comparison only within one line"]),
+                   expected: [.hiddenTrigger]),
             Attack(name: "Trojan Source bidi controls", author: person("Nina K", "nina@contractor.example", 16),
                    subject: "Clarify role comment", files: [("src/access.c", text(bidiAccess))],
                    expected: [.hiddenUnicode]),
@@ -163,11 +163,7 @@ struct AttackReplayTests {
                    expected: [.ciWorkflowRisk]),
             Attack(name: "node-ipc geo-targeted wiper", author: person("RIAEvangelist", "ria@mail.example", 20),
                    subject: "peace", files: [("bindings/node/lib/ipc.js", text(wiper))],
-                   expected: [.timeOrGeoBomb, .destructiveOperation],
-                   knownGaps: [
-                       .timeOrGeoBomb: "the location is compared with country names ('Russia'), and the geo gate recognizes ISO codes, locales and time zones only",
-                       .destructiveOperation: "files are overwritten with writeFileSync in a loop over a directory walk, which the destructive-operation detector does not treat as a wipe",
-                   ]),
+                   expected: [.timeOrGeoBomb, .destructiveOperation]),
         ]
     }
 
@@ -234,17 +230,11 @@ struct AttackReplayTests {
             let id = try #require(commitOfAttack[attack.name])
             let found = Set((findingsByCommit[id] ?? []).map(\.category))
             for category in attack.expected {
-                if let gap = attack.knownGaps[category] {
-                    withKnownIssue("\(attack.name): \(gap)", isIntermittent: true) {
-                        #expect(found.contains(category), "\(attack.name): expected \(category.rawValue)")
-                    }
-                } else if registered.contains(category) {
-                    #expect(found.contains(category), "\(attack.name): expected \(category.rawValue), found \(found.map(\.rawValue).sorted())")
-                } else {
-                    withKnownIssue("\(category.rawValue) comes from the content detectors (wt-detectors), not merged yet", isIntermittent: true) {
-                        #expect(found.contains(category), "\(attack.name): expected \(category.rawValue)")
-                    }
-                }
+                #expect(registered.contains(category), "\(category.rawValue) has no registered detector")
+                #expect(found.contains(category), "\(attack.name): expected \(category.rawValue), found \(found.map(\.rawValue).sorted())")
+                // At medium or above: an attack reported only as a low note is missed in practice.
+                let loudest = (findingsByCommit[id] ?? []).filter { $0.category == category }.map(\.severity).max()
+                #expect((loudest ?? .info) >= (attack.lowIsEnough ? .low : .medium), "\(attack.name): \(category.rawValue) only at \(loudest?.rawValue ?? "-")")
             }
             // Every finding of an attack commit is about that commit.
             #expect((findingsByCommit[id] ?? []).allSatisfy { $0.commit == id })

