@@ -16,12 +16,16 @@ extension LedgerCLI {
     /// The ledger's key is `<workspace>/keys/ledger.vkey`, else the verifier of
     /// `<workspace>/keys/ledger.key`.
     ///
-    /// - Returns: nil when the workspace has no ledger (no checkpoint) or no ledger key.
+    /// - Returns: nil when the workspace has no ledger key and no ledger; no verdicts when it has
+    ///   a key but no ledger yet.
     /// - Throws: ``CLIFailure`` (bad key file) or ``LedgerError`` (the ledger cannot be read or its
     ///   checkpoint does not verify).
     static func workspaceVerdicts(workspace: WorkspaceOptions) throws -> WorkspaceVerdicts? {
         let directory = workspace.ledgerDirectory
-        guard FileIO.exists(directory + "/checkpoint") else { return nil }
+        guard FileIO.exists(directory + "/checkpoint") else {
+            // A ledger key but no ledger yet: this audit starts it, and no verdict exists.
+            return FileIO.exists(workspace.ledgerKeyPath) ? WorkspaceVerdicts(verdicts: [], directory: directory, size: 0) : nil
+        }
         let vkeyPath = workspace.directory + "/keys/ledger.vkey"
         let key: NoteVerifier
         if FileIO.exists(vkeyPath) {
