@@ -23,9 +23,9 @@ import Testing
 
     /// Verification fails naming `place`, with the same message whether one thread or several
     /// check the bundles and checkpoints.
-    func verifyFails(_ dir: String, naming place: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    func verifyFails(_ dir: String, naming place: String, compareThreads: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) {
         var messages: [String] = []
-        for jobs in [1, 4] {
+        for jobs in compareThreads ? [1, 4] : [4] {
             do {
                 let result = try LedgerVerifier.verify(directory: dir, key: Self.signer.verifier, jobs: jobs)
                 Issue.record("tampering with \(place) was not detected (size \(result.size), jobs \(jobs))", sourceLocation: sourceLocation)
@@ -99,7 +99,7 @@ import Testing
                 var flipped = original
                 flipped[position] ^= UInt8(1 << (generator.next() % 8))
                 try FileIO.writeAtomically(flipped, to: dir + "/" + target, sync: false)
-                verifyFails(dir, naming: target)
+                verifyFails(dir, naming: target, compareThreads: flips % 4 == 0)
                 flips += 1
             }
             try FileIO.writeAtomically(original, to: dir + "/" + target, sync: false)
