@@ -6,6 +6,8 @@
 #   SCRATCH=.rel Benchmarks/ledger.sh 3                         (swift build --scratch-path .rel)
 #   BIN=path/to/custody Benchmarks/ledger.sh 3                   (measure that binary, no build)
 #   JOBS=1 Benchmarks/ledger.sh …                                (verify --jobs 1: one thread)
+#   BASELINE=path/to/other/custody Benchmarks/ledger.sh 3        (also verify the same log with that
+#                                                                  binary in each run, for a ratio)
 #
 # Each run appends APPENDS entries of ~200 bytes with a checkpoint every 100, with fsync at every
 # checkpoint (durable) and without (--no-sync: survives a killed process, not a power cut); then a
@@ -36,7 +38,7 @@ measure() {
 }
 rates() { awk -v n="$1" -v w="$2" -v c="$3" 'BEGIN {printf "%.0f %.0f\n", n/w, n/c}'; }
 
-declare -a dw dc nw nc vw vc
+declare -a dw dc nw nc vw vc bw bc
 for run in $(seq 1 "$RUNS"); do
   for mode in durable nosync; do
     dir="$WORK/append-$mode-$run"
@@ -58,9 +60,18 @@ for run in $(seq 1 "$RUNS"); do
   read -r rw rc < <(rates "$VERIFY" "$wall" "$cpu")
   echo "run $run verify: $rw entries/s wall, $rc entries per CPU second"
   vw+=("$rw"); vc+=("$rc")
+  if [ -n "${BASELINE:-}" ]; then
+    read -r wall cpu < <(measure "$BASELINE" ledger verify "$big" --key "$WORK/key.vkey")
+    read -r rw rc < <(rates "$VERIFY" "$wall" "$cpu")
+    echo "run $run verify (baseline $BASELINE): $rw entries/s wall, $rc entries per CPU second"
+    bw+=("$rw"); bc+=("$rc")
+  fi
 done
 
 echo "BIN=$BIN CONFIG=$CONFIG JOBS=${JOBS:-all cores} RUNS=$RUNS APPENDS=$APPENDS VERIFY=$VERIFY (medians: wall / per CPU second)"
 echo "append, fsync at each checkpoint: $(printf '%s\n' "${dw[@]}" | median) / $(printf '%s\n' "${dc[@]}" | median) appends/s"
 echo "append, --no-sync:                $(printf '%s\n' "${nw[@]}" | median) / $(printf '%s\n' "${nc[@]}" | median) appends/s"
 echo "verify:                           $(printf '%s\n' "${vw[@]}" | median) / $(printf '%s\n' "${vc[@]}" | median) entries/s"
+if [ -n "${BASELINE:-}" ]; then
+  echo "verify, baseline binary:          $(printf '%s\n' "${bw[@]}" | median) / $(printf '%s\n' "${bc[@]}" | median) entries/s"
+fi
