@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// What a successful verification covered.
 package struct LedgerVerification: Sendable, Equatable {
     package var origin: String = ""
@@ -33,10 +39,15 @@ package enum LedgerVerifier {
     /// - Parameter trusted: checkpoints kept outside the ledger (name → signed note bytes), e.g. the
     ///   last one a witness or an auditor saw: each must be signed, not newer than `checkpoint`
     ///   (rollback), and its root must equal the root recomputed at its size (fork).
+    ///
+    /// - Parameter jobs: threads that check checkpoints and entry bundles at once (default: the
+    ///   number of active cores). The outcome, and the place a failure names, do not depend on it:
+    ///   bundles are checked concurrently but their results are taken in log order, so the first
+    ///   failure in log order is the one reported.
     package static func verify(
-        directory: String, key: NoteVerifier, trusted: [(name: String, note: [UInt8])] = []
+        directory: String, key: NoteVerifier, trusted: [(name: String, note: [UInt8])] = [], jobs: Int? = nil
     ) throws -> LedgerVerification {
-        var run = VerifierRun(directory: directory, key: key)
+        var run = VerifierRun(directory: directory, key: key, jobs: max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount))
         try run.checkCheckpoints(trusted: trusted)
         try run.checkTree()
         run.countUnsealed()
@@ -44,22 +55,29 @@ package enum LedgerVerifier {
     }
 }
 
-private struct VerifierRun {
+struct VerifierRun {
     let directory: String
     let key: NoteVerifier
+    let jobs: Int
     var result = LedgerVerification()
     /// Size → (file name, root) of every checkpoint kept.
     var bySize: [UInt64: [(name: String, root: MerkleHash)]] = [:]
     var latest: Checkpoint?
 
-    init(directory: String, key: NoteVerifier) {
+    init(directory: String, key: NoteVerifier, jobs: Int) {
         self.directory = directory
         self.key = key
+        self.jobs = jobs
     }
 
     private func failure(_ message: String) -> LedgerError { LedgerError(.tampered, message) }
 
     private func load(_ name: String, bytes given: [UInt8]? = nil) throws -> Checkpoint {
+        try VerifierRun.load(name, bytes: given, directory: directory, key: key)
+    }
+
+    private static func load(_ name: String, bytes given: [UInt8]? = nil, directory: String, key: NoteVerifier) throws -> Checkpoint {
+        func failure(_ message: String) -> LedgerError { LedgerError(.tampered, message) }
         guard let bytes = try given ?? FileIO.read(directory + "/" + name, limit: SignedNote.maximumSize) else {
             throw failure("\(name): checkpoint is missing")
         }
@@ -90,8 +108,13 @@ private struct VerifierRun {
         }
         kept.sort { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
         result.checkpoints = 1
-        for (name, size) in kept {
-            let checkpoint = try load(name)
+        // Signatures are checked concurrently; the results are taken in order below.
+        let (directory, key, names) = (self.directory, self.key, kept.map(\.0))
+        let loaded = ParallelMap.run(count: names.count, jobs: jobs) { i in
+            Result { try VerifierRun.load(names[i], directory: directory, key: key) }
+        }
+        for ((name, size), outcome) in zip(kept, loaded) {
+            let checkpoint = try outcome.get()
             guard checkpoint.size == size else { throw failure("\(name): checkpoint says size \(checkpoint.size)") }
             guard checkpoint.origin == latest.origin else { throw failure("\(name): origin differs from checkpoint") }
             if let other = bySize[size]?.first, other.root != checkpoint.root {
@@ -119,13 +142,21 @@ private struct VerifierRun {
     }
 
     private func checkRoot(_ range: CompactRange) throws {
-        guard let names = bySize[range.size] else { return }
-        let root = range.root()
+        guard bySize[range.size] != nil else { return }
+        try checkRoot(size: range.size, root: range.root())
+    }
+
+    private func checkRoot(size: UInt64, root: MerkleHash) throws {
+        guard let names = bySize[size] else { return }
         for (name, expected) in names where expected != root {
-            throw failure("\(name): root does not match the root recomputed from entries 0..<\(range.size)")
+            throw failure("\(name): root does not match the root recomputed from entries 0..<\(size)")
         }
     }
 
+    /// Recomputes the tree. Entry bundles and their level-0 tiles are checked concurrently in
+    /// batches (leaf hashes, records, kept partials, the tile's root and the in-tile part of the
+    /// root at each checkpoint size); the results are then taken in log order, so the first
+    /// failure in log order is the one named, whatever `jobs` is.
     mutating func checkTree() throws {
         // swift-format-ignore: NeverForceUnwrap
         let size = latest!.size
@@ -135,38 +166,44 @@ private struct VerifierRun {
         var upper: [[MerkleHash]] = [[], []]
         let tileCount = (size + TilePath.width - 1) / TilePath.width
         var records = RecordChecker(directory: directory, origin: latest?.origin ?? "")
-        for n in 0..<tileCount {
-            let width = reader.width(level: 0, index: n)
-            let entries = try reader.bundle(index: n, width: width)
-            let hashes = try reader.tile(level: 0, index: n, width: width)
-            result.tiles += 1
-            let bundleName = TilePath.entryBundle(index: n, width: width)
-            let tileName = TilePath.hashTile(level: 0, index: n, width: width)
-            for (i, entry) in entries.enumerated() {
-                let index = n * TilePath.width + UInt64(i)
-                let leaf = MerkleHash.leaf(entry)
-                guard leaf == hashes[i] else {
-                    throw failure("entry \(index) (\(bundleName)): does not match its hash in \(tileName)")
-                }
-                if index == 0 { records.detect(entry) }
-                if records.enabled {
-                    do { try records.check(entry, index: index) } catch let error as LedgerError {
-                        throw failure(error.message)
-                    }
-                }
-                range.append(leaf)
-                try checkRoot(range)
+        if tileCount > 0, let first = try? reader.bundle(index: 0, width: reader.width(level: 0, index: 0)).first {
+            records.detect(first)
+        }
+        let sizes = bySize.keys.filter { $0 > 0 }.sorted()
+        let directory = self.directory
+        let checker = records
+        let batch = UInt64(max(16, 16 * jobs))
+        var n: UInt64 = 0
+        while n < tileCount {
+            let first = n
+            let count = Int(min(batch, tileCount - first))
+            let works = ParallelMap.run(count: count, jobs: jobs) { i in
+                BundleWork(directory: directory, treeSize: size, index: first + UInt64(i), records: checker, sizes: sizes)
             }
-            try checkOldPartials(level: nil, index: n, entries: entries, hashes: hashes)
-            try checkOldPartials(level: 0, index: n, entries: nil, hashes: hashes)
-            if width == TilePath.width { try push(Merkle.root(of: hashes), level: 1, into: &upper, reader: reader) }
+            for work in works {
+                if let error = work.readFailure { throw error }
+                result.tiles += 1
+                let base = work.index * TilePath.width
+                for (at, local) in work.roots where at < base + TilePath.width {
+                    try checkRoot(size: at, root: CompactRange.root(of: range.hashes + local))
+                }
+                if let error = work.entryFailure { throw error }
+                if let tileRoot = work.tileRoot {
+                    range.append(subtree: tileRoot, height: 8)
+                    try checkRoot(range)
+                }
+                result.blobs += work.blobs
+                result.tiles += work.partialTiles
+                if let error = work.partialFailure { throw error }
+                if let tileRoot = work.tileRoot { try push(tileRoot, level: 1, into: &upper, reader: reader) }
+            }
+            n += UInt64(count)
         }
         for level in 1..<upper.count where !upper[level].isEmpty {
             let index = (size >> (8 * UInt64(level))) / TilePath.width
             try compare(upper[level], level: level, index: index, reader: reader)
         }
         result.custodyRecords = records.enabled
-        result.blobs = records.blobs
     }
 
     private mutating func push(_ hash: MerkleHash, level: Int, into upper: inout [[MerkleHash]], reader: TileReader) throws {
@@ -198,24 +235,34 @@ private struct VerifierRun {
 
     /// Kept partial tiles or bundles (`N.p/W`, e.g. Tessera keeps every width) must be prefixes.
     private mutating func checkOldPartials(level: Int?, index: UInt64, entries: [[UInt8]]?, hashes: [MerkleHash]) throws {
+        result.tiles += try VerifierRun.checkOldPartials(
+            directory: directory, level: level, index: index, entries: entries, hashes: hashes)
+    }
+
+    /// Checks kept partials below `index`; returns how many partial hash tiles were compared.
+    static func checkOldPartials(
+        directory: String, level: Int?, index: UInt64, entries: [[UInt8]]?, hashes: [MerkleHash]
+    ) throws -> Int {
         let dir = TilePath.partialDirectory(level: level, index: index)
-        guard FileIO.isDirectory(directory + "/" + dir) else { return }
-        for name in FileIO.list(directory + "/" + dir) {
+        guard FileIO.isDirectory(directory + "/" + dir) else { return 0 }
+        var tiles = 0
+        for name in FileIO.list(directory + "/" + dir).sorted() {
             guard let width = Int(name), String(width) == name, width > 0, width < Int(TilePath.width) else { continue }
             let path = dir + "/" + name
             if let entries {
                 guard width <= entries.count, let bytes = try FileIO.read(directory + "/" + path) else { continue }
                 guard bytes == EntryBundle.encode(Array(entries.prefix(width))) else {
-                    throw failure("\(path): kept partial entry bundle does not match entries \(index * TilePath.width)..")
+                    throw LedgerError(.tampered, "\(path): kept partial entry bundle does not match entries \(index * TilePath.width)..")
                 }
             } else {
                 guard width <= hashes.count, let bytes = try FileIO.read(directory + "/" + path, limit: 8192) else { continue }
                 guard bytes == hashes.prefix(width).flatMap(\.bytes) else {
-                    throw failure("\(path): kept partial tile does not match the recomputed hashes")
+                    throw LedgerError(.tampered, "\(path): kept partial tile does not match the recomputed hashes")
                 }
-                result.tiles += 1
+                tiles += 1
             }
         }
+        return tiles
     }
 
     mutating func countUnsealed() {

@@ -194,8 +194,26 @@ package struct CompactRange: Sendable {
         size += 1
     }
 
+    /// Appends the root of a perfect subtree of `2^height` leaves; `size` must be a multiple of that.
+    package mutating func append(subtree hash: MerkleHash, height: Int) {
+        precondition(height >= 0 && height < 64 && size & ((UInt64(1) << height) - 1) == 0)
+        var hash = hash
+        var s = size >> UInt64(height)
+        while s & 1 == 1 {
+            hash = .node(hashes.removeLast(), hash)
+            s >>= 1
+        }
+        hashes.append(hash)
+        size += UInt64(1) << UInt64(height)
+    }
+
     /// The RFC 6962 root of the leaves appended so far.
     package func root() -> MerkleHash {
+        CompactRange.root(of: hashes)
+    }
+
+    /// The root of a range given by its perfect subtree roots, largest (leftmost) first.
+    package static func root(of hashes: [MerkleHash]) -> MerkleHash {
         guard var hash = hashes.last else { return .emptyTreeRoot }
         for left in hashes.dropLast().reversed() { hash = .node(left, hash) }
         return hash

@@ -130,6 +130,17 @@ struct AuditCommand: ParsableCommand {
                 store = try SQLiteAuditStore(path: place.databasePath)
             }
 
+            // Review verdicts recorded in the workspace ledger: review coverage, and review evidence
+            // for the policy (counted verdicts only).
+            let recorded = noStore ? nil : readVerdicts()
+            var passes: [any AuditReportPass] = []
+            if let policyValue {
+                let evidence = recorded.map { ReviewCoverage.reviewEvidence($0.verdicts, roster: rosterValue) } ?? []
+                passes.append(PolicyAuditPass(policy: policyValue, recorded: evidence, gpg: GPGVerifier.make(roster: rosterValue)))
+            }
+            if let recorded {
+                passes.append(ReviewCoveragePass(verdicts: recorded.verdicts, ledger: recorded.directory, ledgerSize: recorded.size))
+            }
             let refs: RefSelection = if let rev { .range(rev) } else if allRefs { .allRefs } else { .branchesAndTags }
             let resolver = IdentityResolver(roster: rosterValue, mailmap: mailmapValue)
             let auditor = Auditor(
@@ -137,7 +148,7 @@ struct AuditCommand: ParsableCommand {
                     refs: refs,
                     jobs: jobs,
                     resolver: resolver,
-                    passes: policyValue.map { [PolicyAuditPass(policy: $0, gpg: GPGVerifier.make(roster: rosterValue))] } ?? [],
+                    passes: passes,
                     reportOptions: options,
                     displayPath: path,
                     baseline: accepted,
@@ -230,6 +241,21 @@ struct AuditCommand: ParsableCommand {
 }
 
 extension AuditCommand {
+    /// The verdicts in the workspace ledger, or nil when there is none; a ledger that cannot be
+    /// read is reported in one line and the audit goes on without review coverage.
+    fileprivate func readVerdicts() -> LedgerCLI.WorkspaceVerdicts? {
+        var place = WorkspaceOptions()
+        place.workspace = workspace
+        do {
+            return try LedgerCLI.workspaceVerdicts(workspace: place)
+        } catch let failure as CLIFailure {
+            printError("custody: review verdicts not read: \(TerminalText.neutralize(failure.message))")
+        } catch {
+            printError("custody: review verdicts not read from the ledger: \(TerminalText.neutralize(String(describing: error)))")
+        }
+        return nil
+    }
+
     /// Appends the run to the workspace's ledger when it has a signing key
     /// (`<workspace>/keys/ledger.key`, made with `custody keygen`): the summary in the entry,
     /// the full JSON report as a content-addressed blob.

@@ -38,7 +38,14 @@ struct LedgerVerifyCommand: AsyncParsableCommand {
     @Option(help: "A checkpoint saved outside the ledger (e.g. by an auditor or witness); repeatable. Detects rollback and forks below it.")
     var trusted: [String] = []
 
+    @Option(help: "Threads that check checkpoints and entry bundles (default: number of cores). The result never depends on it.")
+    var jobs: Int?
+
     @OptionGroup var workspace: WorkspaceOptions
+
+    func validate() throws {
+        if let jobs, jobs < 1 || jobs > 256 { throw ValidationError("--jobs must be between 1 and 256") }
+    }
 
     func run() async throws {
         try LedgerCLI.run {
@@ -53,7 +60,7 @@ struct LedgerVerifyCommand: AsyncParsableCommand {
             }
             let result: LedgerVerification
             do {
-                result = try LedgerVerifier.verify(directory: dir, key: key, trusted: notes)
+                result = try LedgerVerifier.verify(directory: dir, key: key, trusted: notes, jobs: jobs)
             } catch let error as LedgerError where error.code == .tampered {
                 throw CLIFailure(code: CustodyExit.failed, message: "ledger verification failed: \(error.message)")
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CustodyCore
 import CustodyLedger
 
 /// `custody review`: the auditor's queue, the evidence for one commit, and signed verdicts.
@@ -44,9 +45,13 @@ struct ReviewQueueCommand: AsyncParsableCommand {
     @Option(help: "At most this many commits.")
     var limit: Int = 50
 
+    @Option(help: "The roster (roster.yaml): only verdicts signed with a key it registers to the reviewer hide a commit.")
+    var roster: String?
+
     func run() async throws {
         try LedgerCLI.run {
-            let queue = try ReviewQueue(ledgerDirectory: options.directory, key: try options.verifier())
+            var queue = try ReviewQueue(ledgerDirectory: options.directory, key: try options.verifier())
+            if let roster { queue.accepts = try LedgerCLI.registeredReviewerKeys(roster: roster) }
             let items = queue.items(includeReviewed: all)
             let flagged = queue.items(includeReviewed: true)
             let reviewed = flagged.filter { !$0.verdicts.isEmpty }

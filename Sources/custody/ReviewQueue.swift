@@ -36,6 +36,8 @@ struct ReviewQueue {
     let index: LedgerIndex
     let run: LedgerIndex.AuditRun
     let flags: [Flag]
+    /// Which verdicts hide a commit (all signature-verified ones unless a roster narrows it).
+    var accepts: (LedgerIndex.Verdict) -> Bool = { _ in true }
 
     /// Loads the ledger's latest audit run and its report.
     init(ledgerDirectory: String, key: NoteVerifier) throws {
@@ -88,7 +90,7 @@ struct ReviewQueue {
         for flag in flags { byCommit[flag.commit, default: []].append(flag) }
         let items = byCommit.map { commit, flags in
             Item(commit: commit, flags: flags, score: flags.reduce(0) { $0 + ReviewQueue.weight($1.severity) },
-                 verdicts: index.verdicts[commit] ?? [])
+                 verdicts: (index.verdicts[commit] ?? []).filter(accepts))
         }
         return items.filter { includeReviewed || $0.verdicts.isEmpty }.sorted {
             ($0.score, $0.flags.count, $1.commit) > ($1.score, $1.flags.count, $0.commit)

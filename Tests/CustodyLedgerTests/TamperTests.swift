@@ -21,17 +21,46 @@ import Testing
         return dir
     }
 
-    func verifyFails(_ dir: String, naming place: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        do {
-            let result = try LedgerVerifier.verify(directory: dir, key: Self.signer.verifier)
-            Issue.record("tampering with \(place) was not detected (size \(result.size))", sourceLocation: sourceLocation)
-        } catch let error as LedgerError {
-            #expect(error.code == .tampered, "\(error.message)", sourceLocation: sourceLocation)
-            #expect(!error.message.contains("\n"), sourceLocation: sourceLocation)
-            #expect(error.message.contains(place), "message '\(error.message)' does not name \(place)", sourceLocation: sourceLocation)
-        } catch {
-            Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
+    /// Verification fails naming `place`, with the same message whether one thread or several
+    /// check the bundles and checkpoints.
+    func verifyFails(_ dir: String, naming place: String, compareThreads: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) {
+        var messages: [String] = []
+        for jobs in compareThreads ? [1, 4] : [4] {
+            do {
+                let result = try LedgerVerifier.verify(directory: dir, key: Self.signer.verifier, jobs: jobs)
+                Issue.record("tampering with \(place) was not detected (size \(result.size), jobs \(jobs))", sourceLocation: sourceLocation)
+            } catch let error as LedgerError {
+                #expect(error.code == .tampered, "\(error.message)", sourceLocation: sourceLocation)
+                #expect(!error.message.contains("\n"), sourceLocation: sourceLocation)
+                #expect(error.message.contains(place), "message '\(error.message)' does not name \(place)", sourceLocation: sourceLocation)
+                messages.append(error.message)
+            } catch {
+                Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
+            }
         }
+        #expect(Set(messages).count <= 1, "messages differ by thread count: \(messages)", sourceLocation: sourceLocation)
+    }
+
+    @Test func theFirstFailureInLogOrderIsNamedWhateverTheThreads() throws {
+        let dir = try Self.makeLedger()
+        defer { TestPaths.remove(dir) }
+        // Damage a late bundle, then an early one: the early one is named (bundles are checked
+        // concurrently, results taken in log order).
+        try edit(dir, "tile/entries/002.p/89") { $0[$0.count - 3] ^= 0x20 }
+        verifyFails(dir, naming: "tile/entries/002.p/89")
+        try edit(dir, "tile/entries/000") { $0[600] ^= 0x20 }
+        verifyFails(dir, naming: "tile/entries/000")
+        // Restore the early bundle and replace the kept checkpoint at 301 by one of a forked log
+        // (same key, other entries): its root is checked after bundle 1, before bundle 2.
+        try edit(dir, "tile/entries/000") { $0[600] ^= 0x20 }
+        let fork = TestPaths.scratch("fork")
+        defer { TestPaths.remove(fork) }
+        let ledger = try Ledger.open(directory: fork, signer: Self.signer, options: .init(durable: false))
+        for i in 1...300 { try ledger.append(LedgerWriterTests.event(i + 7)) }
+        try ledger.checkpoint()
+        ledger.close()
+        try FileIO.writeAtomically(try #require(try FileIO.read(fork + "/checkpoint")), to: dir + "/checkpoints/301", sync: false)
+        verifyFails(dir, naming: "checkpoints/301: root does not match the root recomputed from entries 0..<301")
     }
 
     func edit(_ dir: String, _ relative: String, _ change: (inout [UInt8]) -> Void) throws {
@@ -70,13 +99,47 @@ import Testing
                 var flipped = original
                 flipped[position] ^= UInt8(1 << (generator.next() % 8))
                 try FileIO.writeAtomically(flipped, to: dir + "/" + target, sync: false)
-                verifyFails(dir, naming: target)
+                verifyFails(dir, naming: target, compareThreads: flips % 4 == 0)
                 flips += 1
             }
             try FileIO.writeAtomically(original, to: dir + "/" + target, sync: false)
         }
         #expect(flips > 1000)
         _ = try LedgerVerifier.verify(directory: dir, key: Self.signer.verifier)  // restored intact
+    }
+
+    @Test func everyByteOfEveryFileOfASmallLedgerIsCovered() throws {
+        // Exhaustive where the 601-entry test samples: 12 entries, one blob, 3 checkpoints.
+        let dir = TestPaths.scratch("tamper-small")
+        defer { TestPaths.remove(dir) }
+        let ledger = try Ledger.open(directory: dir, signer: Self.signer, options: .init(durable: false))
+        for i in 1...12 {
+            try ledger.append(i == 5 ? .auditRun(repository: "r", gitCommit: "c", toolVersion: "0", counts: [:], report: Array("report".utf8)) : LedgerWriterTests.event(i))
+            if i % 5 == 0 { try ledger.checkpoint() }
+        }
+        try ledger.checkpoint()
+        ledger.close()
+        let targets = TestPaths.files(dir).filter { $0.hasPrefix("tile/") || $0.hasPrefix("checkpoint") || $0.hasPrefix("blobs/") }
+        #expect(targets.contains { $0.hasPrefix("blobs/") } && targets.contains { $0.hasPrefix("tile/entries/") })
+        var flips = 0
+        for target in targets {
+            let original = try #require(try FileIO.read(dir + "/" + target))
+            for position in original.indices {
+                var flipped = original
+                flipped[position] ^= 0x04
+                try FileIO.writeAtomically(flipped, to: dir + "/" + target, sync: false)
+                do {
+                    _ = try LedgerVerifier.verify(directory: dir, key: Self.signer.verifier)
+                    Issue.record("flipping byte \(position) of \(target) was not detected")
+                } catch let error as LedgerError {
+                    #expect(error.code == .tampered && error.message.contains(target), "\(target)@\(position): \(error.message)")
+                }
+                flips += 1
+            }
+            try FileIO.writeAtomically(original, to: dir + "/" + target, sync: false)
+        }
+        #expect(flips > 2000)
+        _ = try LedgerVerifier.verify(directory: dir, key: Self.signer.verifier)
     }
 
     @Test func truncationIsDetected() throws {

@@ -49,6 +49,9 @@ package struct AuditReport: Hashable, Sendable, Codable {
     package var flaggedCommits: [FlaggedCommit]?
     /// Commits per month by the author's vetting status on the roster (nil when not computed).
     package var timeline: [TimelineMonth]?
+    /// Flagged commits with and without counted review verdicts from the workspace ledger
+    /// (`custody review record`); nil when the workspace has no ledger.
+    package var reviewCoverage: ReviewCoverage?
 
     /// An empty report for `repository`; the auditor fills it in.
     package init(repository: RepositoryInfo) {
@@ -69,6 +72,7 @@ package struct AuditReport: Hashable, Sendable, Codable {
         self.durationSeconds = 0
         self.flaggedCommits = nil
         self.timeline = nil
+        self.reviewCoverage = nil
     }
 
     /// True when something could not be read and the report may be missing commits or files.

@@ -30,6 +30,7 @@ package enum HTMLReport {
         contributors(report, &out, limit: maximumRows)
         findings(report, &out, limit: maximumRows)
         violations(report, &out, limit: maximumRows)
+        reviewCoverage(report, &out, limit: maximumRows)
         problems(report, &out, limit: maximumRows)
         out.raw("<footer><p>Written by \(escape(report.tool.name)) \(escape(report.tool.version))")
         if !report.startedAt.isEmpty { out.raw(" on \(escape(report.startedAt))") }

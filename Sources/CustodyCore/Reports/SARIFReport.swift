@@ -98,6 +98,11 @@ package enum SARIFReport {
         for extra in extraResults {
             results.append(result(for: extra, ruleIndex: ruleIndex[extra.ruleID] ?? 0))
         }
+        if let coverage = report.reviewCoverage {
+            for i in results.indices {
+                results[i].value.properties.reviewVerdict = reviewVerdict(coverage, commit: results[i].value.properties.commitSha)
+            }
+        }
         // Most severe first, so truncation keeps what matters.
         results.sort { $0.rank > $1.rank }
         var notes: [String] = []
@@ -138,7 +143,8 @@ package enum SARIFReport {
                         rootCommits: report.repository.rootCommits,
                         commitsAudited: report.counts.commits,
                         incomplete: report.isIncomplete,
-                        notes: notes.isEmpty ? nil : notes
+                        notes: notes.isEmpty ? nil : notes,
+                        reviewCoverage: report.reviewCoverage.map(RunCoverage.init)
                     )
                 )
             ]
@@ -443,6 +449,7 @@ extension SARIFReport {
         var commitsAudited: Int
         var incomplete: Bool
         var notes: [String]?
+        var reviewCoverage: RunCoverage? = nil
     }
 
     struct Result {
@@ -496,8 +503,11 @@ extension SARIFReport {
         var authorEmail: String?
         var person: String?
         var securitySeverity: String
+        /// The latest counted review verdict on the commit ("cleared by jdoe, ledger entry 7").
+        var reviewVerdict: String? = nil
         enum CodingKeys: String, CodingKey {
             case commitSha, category, severity, confidence, excerpt, stillPresent, authorName, authorEmail, person
+            case reviewVerdict
             case securitySeverity = "security-severity"
         }
     }

@@ -131,6 +131,11 @@ package enum TextReport {
             }
         }
 
+        if let coverage = report.reviewCoverage {
+            line()
+            out += reviewCoverage(coverage)
+        }
+
         line()
         if report.problems.isEmpty {
             line("Everything selected was read.")
