@@ -776,6 +776,9 @@ SCENARIOS = {name[len("scenario_"):]: fn for name, fn in globals().items() if na
 
 
 def main():
+    # A test runner may start this script with signals blocked; ssh clients inherit the mask and
+    # would then never see SIGWINCH (the resize check).
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     parser = argparse.ArgumentParser()
     parser.add_argument("--custody", required=True)
     parser.add_argument("--scenario", required=True, choices=sorted(SCENARIOS))
