@@ -14,6 +14,17 @@ final class EscortLink: @unchecked Sendable {
     private let requestedSession: String?
     private var state: State = .starting
     private var choices: [EscortSession] = []
+    /// The engineer's output on its way to this escort's terminal.
+    private var mirrorFilter = MirrorFilter()
+    /// Skips escape sequences in the escort's own input (arrow keys, and any answer the escort's
+    /// terminal sends), so that only plain keys decide.
+    private var inputEscape: InputEscape = .none
+
+    private enum InputEscape { case none, escape, sequence, string(afterEscape: Bool) }
+
+    /// Resets colours, character set and attributes before the gateway's own text, so that
+    /// output the engineer left behind (hidden text, line-drawing characters) cannot hide it.
+    static let plain: [UInt8] = Array("\u{1B}[0m\u{1B}(B\u{0F}".utf8)
 
     private enum State {
         case starting
@@ -83,8 +94,37 @@ final class EscortLink: @unchecked Sendable {
         state = .attached(session)
     }
 
+    /// Whether `byte` belongs to an escape sequence in the escort's input (and is skipped).
+    private func skipsEscape(_ byte: UInt8) -> Bool {
+        switch inputEscape {
+        case .none:
+            if byte == 0x1B { inputEscape = .escape; return true }
+            return false
+        case .escape:
+            switch byte {
+            case UInt8(ascii: "["), UInt8(ascii: "O"): inputEscape = .sequence
+            case UInt8(ascii: "]"), UInt8(ascii: "P"), UInt8(ascii: "_"), UInt8(ascii: "^"), UInt8(ascii: "X"):
+                inputEscape = .string(afterEscape: false)
+            case 0x1B: inputEscape = .escape
+            default: inputEscape = .none
+            }
+            return true
+        case .sequence:
+            if byte >= 0x40, byte <= 0x7E { inputEscape = .none }
+            return true
+        case .string(let afterEscape):
+            if byte == 0x07 || (afterEscape && byte == UInt8(ascii: "\\")) {
+                inputEscape = .none
+            } else {
+                inputEscape = .string(afterEscape: byte == 0x1B)
+            }
+            return true
+        }
+    }
+
     func input(_ bytes: [UInt8]) {
         for byte in bytes {
+            if skipsEscape(byte) { continue }
             switch state {
             case .choosing:
                 if byte >= 0x31, byte <= 0x39, Int(byte - 0x30) <= choices.count {
@@ -100,7 +140,7 @@ final class EscortLink: @unchecked Sendable {
                 case UInt8(ascii: "d"):
                     if session.machine.pending == nil { show("nothing is waiting"); continue }
                     state = .typingReason(session, [])
-                    write(Array("\r\n[custody] reason for denying (enter to send): ".utf8))
+                    write(Self.plain + Array("\r\n[custody] reason for denying (enter to send): ".utf8))
                 case UInt8(ascii: "p"):
                     session.escortCommand(session.isPausedByEscort ? .resume(by: person.id) : .pause(by: person.id))
                     show(session.isPausedByEscort ? "paused (p resumes)" : "resumed")
@@ -114,7 +154,7 @@ final class EscortLink: @unchecked Sendable {
                 case 0x0D, 0x0A:
                     state = .attached(session)
                     write([0x0D, 0x0A])
-                    session.escortCommand(.deny(by: person.id, reason: String(decoding: reason, as: UTF8.self)))
+                    session.escortCommand(.deny(by: person.id, reason: TerminalText.neutralize(reason, limit: 500)))
                 case 0x03:
                     state = .attached(session)
                     show("deny cancelled")
@@ -160,20 +200,51 @@ final class EscortLink: @unchecked Sendable {
 
     // MARK: - Shown to the escort
 
-    func mirror(_ bytes: [UInt8]) { write(bytes) }
-
-    func show(_ message: String) {
-        write(Array("\r\n[custody] \(message)\r\n".utf8))
+    /// The engineer's terminal output, live, through the ``MirrorFilter``.
+    func mirror(_ bytes: some Collection<UInt8>, flush: Bool = true) {
+        let shown = mirrorFilter.filter(bytes)
+        guard !shown.isEmpty, channel.isActive else { return }
+        let data = SSHChannelData(type: .channel, data: .byteBuffer(channel.allocator.buffer(bytes: shown)))
+        if flush { channel.writeAndFlush(data, promise: nil) } else { channel.write(data, promise: nil) }
     }
 
+    /// Flushes mirrored output written with `flush: false`.
+    func flush() { channel.flush() }
+
+    func show(_ message: String) {
+        write(Self.plain + Array("\r\n[custody] \(message)\r\n".utf8))
+    }
+
+    /// Shows a pending line as a block: the line as neutralized text, the plain explanation, the
+    /// risk class, each part of a compound line, why it is opaque, and the keys.
     func ask(_ proposal: SessionStateMachine.Proposal, engineer: String) {
-        var text = "\r\n[custody] ---- line \(proposal.number) from \(engineer) waits for you ----\r\n"
+        write(Self.plain + Self.panel(proposal, engineer: engineer))
+    }
+
+    /// The pending-line block shown to the escort. Everything that came from the engineer (the
+    /// line, and the explanation that quotes it) is neutralized.
+    static func panel(_ proposal: SessionStateMachine.Proposal, engineer: String) -> [UInt8] {
+        let explanation = proposal.explanation
+        let risk = explanation.riskClass.rawValue
+        let emphasis = explanation.riskClass == .readOnly ? "\u{1B}[1m" : "\u{1B}[1;31m"
+        var text = "\r\n\u{1B}[7m[custody] ---- line \(proposal.number) from \(engineer) waits for you ----\u{1B}[0m\r\n"
         text += "[custody]   line: \(TerminalText.neutralize(proposal.line, limit: 2000))\r\n"
-        text += "[custody]   what it does: \(TerminalText.neutralize(Array(proposal.explanation.summary.utf8), limit: 1000))\r\n"
-        text += "[custody]   risk: \(proposal.explanation.riskClass.rawValue)\r\n"
-        if let opaque = proposal.opaqueReason { text += "[custody]   opaque: \(opaque); read it before approving\r\n" }
-        text += "[custody]   a=approve  d=deny  p=pause  e=end\r\n"
-        write(Array(text.utf8))
+        text += "[custody]   what it does: \(TerminalText.neutralize(Array(explanation.summary.utf8), limit: 1000))\r\n"
+        text += "\(emphasis)[custody]   risk: \(risk)\u{1B}[0m\r\n"
+        let parts = explanation.parts
+        if parts.count > 1 {
+            for part in parts.prefix(8) {
+                let indent = String(repeating: "  ", count: min(part.depth, 4))
+                text += "[custody]     \(indent)- \(TerminalText.neutralize(Array(part.command.utf8), limit: 200)): "
+                text += "\(TerminalText.neutralize(Array(part.summary.utf8), limit: 300)) (\(part.riskClass.rawValue))\r\n"
+            }
+            if parts.count > 8 { text += "[custody]     … and \(parts.count - 8) more parts\r\n" }
+        }
+        if let opaque = proposal.opaqueReason {
+            text += "\u{1B}[1;31m[custody]   opaque: \(opaque); read it before approving\u{1B}[0m\r\n"
+        }
+        text += "\u{1B}[1m[custody]   a=approve  d=deny (type a reason, enter sends)  p=pause  e=end session\u{1B}[0m\r\n"
+        return Array(text.utf8)
     }
 
     func sessionEnded(reason: String) {

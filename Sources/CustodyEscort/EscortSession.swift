@@ -32,6 +32,11 @@ final class EscortSession: @unchecked Sendable {
     private var pendingEcho: ArraySlice<UInt8> = []
     private var lastPausedNotice = NIODeadline.uptimeNanoseconds(0)
     private var readsPaused = false
+    /// Output written to the engineer's channel and not flushed yet.
+    private var unflushed = false
+    /// The tail of the shell's output, shown to an escort who joins a running session.
+    private var recentOutput: [UInt8] = []
+    static let recentLimit = 8 * 1024
 
     init(id: String, engineer: Person, channel: any Channel, columns: Int, rows: Int, term: String, gateway: GatewayState) throws {
         self.id = id
@@ -131,7 +136,9 @@ final class EscortSession: @unchecked Sendable {
         if ticks % 20 == 0 { flushChunk() }
         let now = NIODeadline.now()
         let policy = gateway.configuration.policy
-        if now - lastInput > TimeAmount.nanoseconds(Int64(policy.idleTimeout.components.seconds) * 1_000_000_000 + policy.idleTimeout.components.attoseconds / 1_000_000_000) {
+        if ticks % 240 == 0, let refusal = RosterActivity.refusal(for: engineer) {
+            end(reason: "the engineer's roster entry is no longer active: \(refusal)", by: nil)
+        } else if now - lastInput > TimeAmount.nanoseconds(Int64(policy.idleTimeout.components.seconds) * 1_000_000_000 + policy.idleTimeout.components.attoseconds / 1_000_000_000) {
             end(reason: "idle for longer than the policy allows", by: nil)
         } else if now - startTime > TimeAmount.nanoseconds(Int64(policy.maximumLength.components.seconds) * 1_000_000_000 + policy.maximumLength.components.attoseconds / 1_000_000_000) {
             end(reason: "the maximum session length was reached", by: nil)
@@ -234,21 +241,43 @@ final class EscortSession: @unchecked Sendable {
 
     // MARK: - Output
 
+    /// The shell's output: recorded, sent to the engineer and mirrored to the escort. Writes are
+    /// flushed once per burst of reads (``ptyReadComplete()``), not once per read.
     func ptyOutput(_ buffer: ByteBuffer) {
-        var bytes = buffer.readableBytesView[...]
+        var buffer = buffer
         if !pendingEcho.isEmpty {
-            while let expected = pendingEcho.first, let actual = bytes.first {
+            var matched = 0
+            for actual in buffer.readableBytesView {
+                guard let expected = pendingEcho.first else { break }
                 if expected != actual { pendingEcho = []; break }
                 pendingEcho.removeFirst()
-                bytes.removeFirst()
+                matched += 1
             }
+            buffer.moveReaderIndex(forwardBy: matched)
         }
-        guard !bytes.isEmpty else { return }
-        let array = Array(bytes)
-        recorder.output(array, at: now)
-        write(array, to: engineerChannel)
-        escort?.mirror(array)
+        guard buffer.readableBytes > 0 else { return }
+        recorder.output(buffer.readableBytesView, at: now)
+        keepRecent(buffer.readableBytesView)
+        if engineerChannel.isActive {
+            engineerChannel.write(SSHChannelData(type: .channel, data: .byteBuffer(buffer)), promise: nil)
+            unflushed = true
+        }
+        escort?.mirror(buffer.readableBytesView, flush: false)
         updateBackpressure()
+    }
+
+    /// Keeps the last ``recentLimit`` bytes of the shell's output, for an escort who joins late.
+    private func keepRecent(_ bytes: some Collection<UInt8>) {
+        recentOutput.append(contentsOf: bytes.suffix(Self.recentLimit))
+        if recentOutput.count > 2 * Self.recentLimit { recentOutput.removeFirst(recentOutput.count - Self.recentLimit) }
+    }
+
+    /// End of a burst of reads from the shell: flush what ``ptyOutput(_:)`` wrote.
+    func ptyReadComplete() {
+        guard unflushed else { return }
+        unflushed = false
+        engineerChannel.flush()
+        escort?.flush()
     }
 
     func ptyClosed() {
@@ -287,6 +316,11 @@ final class EscortSession: @unchecked Sendable {
         writeSummary(endReason: nil, sha256: nil)
         link.show("you are escorting session \(id) of \(engineer.id) (\(engineer.name)).")
         link.show("keys: a approve, d deny (type a reason), p pause/resume, k stop a full-screen program, e end the session")
+        if pty != nil, !recentOutput.isEmpty {
+            link.show("the engineer's screen so far (last \(min(recentOutput.count, Self.recentLimit)) bytes):")
+            link.mirror(recentOutput.suffix(Self.recentLimit))
+            link.show("live from here")
+        }
         perform(actions)
         if pty == nil { startShell() }
         return nil
@@ -395,7 +429,13 @@ final class PTYOutputHandler: ChannelInboundHandler {
         session?.ptyOutput(unwrapInboundIn(data))
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        session?.ptyReadComplete()
+        context.fireChannelReadComplete()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        session?.ptyReadComplete()
         session?.ptyClosed()
         context.fireChannelInactive()
     }

@@ -5,18 +5,25 @@ import Synchronization
 
 /// The person verified on one SSH connection.
 package final class ConnectionIdentity: Sendable {
-    private let verified = Mutex<Person?>(nil)
+    private let verified = Mutex<(person: Person?, refusal: String?)>((nil, nil))
     package let remote: String
 
     init(remote: String) { self.remote = remote }
 
-    package var person: Person? { verified.withLock { $0 } }
-    func set(_ person: Person) { verified.withLock { $0 = person } }
+    package var person: Person? { verified.withLock { $0.person } }
+    /// Why this verified person may not open a session (outside their roster active period), or
+    /// nil. Their key was right, so they are told why instead of a bare "permission denied".
+    package var refusal: String? { verified.withLock { $0.refusal } }
+    func set(_ person: Person, refusal: String?) { verified.withLock { $0 = (person, refusal) } }
 }
 
 /// Public-key authentication against the roster: the SSH user name is the roster id and the key
 /// must be one of that person's `keys`. NIOSSH checks the signature before this delegate sees the
 /// request; unsigned probes are answered by NIOSSH itself.
+///
+/// A person whose key matches but who is outside their roster active period is let through
+/// authentication with a ``ConnectionIdentity/refusal``: the session channel then shows them
+/// that one sentence and closes, and no other channel type is ever accepted.
 final class RosterAuthenticator: NIOSSHServerUserAuthenticationDelegate, Sendable {
     let keysByPerson: [String: [NIOSSHPublicKey]]
     let roster: Roster
@@ -41,7 +48,7 @@ final class RosterAuthenticator: NIOSSHServerUserAuthenticationDelegate, Sendabl
             responsePromise.succeed(.failure)
             return
         }
-        identity.set(person)
+        identity.set(person, refusal: RosterActivity.refusal(for: person))
         responsePromise.succeed(.success)
     }
 

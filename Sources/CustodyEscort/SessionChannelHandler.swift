@@ -68,6 +68,14 @@ final class SessionChannelHandler: ChannelDuplexHandler {
             reply(context, wantReply, false)
             return
         }
+        if let refusal = identity.refusal ?? RosterActivity.refusal(for: person) {
+            var event = SessionEvent(type: "login.refused", session: gateway.newSessionID(), person: person.id)
+            event.reason = refusal
+            gateway.sink.record(event)
+            reply(context, wantReply, true)
+            fail(context, "refused: \(refusal)")
+            return
+        }
         let words = (command ?? "").split(separator: " ").map(String.init)
         let asEscort: Bool
         var requested: String?

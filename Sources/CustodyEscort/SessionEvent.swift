@@ -6,7 +6,8 @@ import Synchronization
 /// the recording is for replay.
 package struct SessionEvent: Hashable, Sendable, Codable {
     /// `session.start`, `escort.joined`, `escort.left`, `line.proposed`, `line.decision`,
-    /// `session.paused`, `session.resumed`, `recording.chunk`, `session.end`.
+    /// `session.paused`, `session.resumed`, `recording.chunk`, `session.end`, and `login.refused`
+    /// (a person with a good key outside their roster active period; `reason` says why).
     package var type: String
     package var session: String
     /// UTC time, ISO 8601 with seconds.

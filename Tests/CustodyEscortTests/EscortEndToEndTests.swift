@@ -10,6 +10,7 @@ struct EscortEndToEndTests {
     static let scenarios = [
         "waits_then_approved", "denied", "readonly", "obfuscated", "escort_leaves", "self_escort",
         "unknown_key", "recording", "fullscreen", "client_killed", "idle_timeout", "concurrent",
+        "inactive", "forwarding", "auth_attempts", "max_length", "chunks", "flood",
     ]
 
     @Test(arguments: scenarios)

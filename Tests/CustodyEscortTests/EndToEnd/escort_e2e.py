@@ -18,7 +18,9 @@ import shutil
 import signal
 import subprocess
 import sys
+import socket
 import tempfile
+import threading
 import time
 
 import pexpect
@@ -55,6 +57,9 @@ class Gateway:
             roster.append(f"    usPerson: {'true' if person.get('usPerson', True) else 'false'}")
             roster.append(f"    clearance: {person.get('clearance', 'secret')}")
             roster.append(f"    roles: [{', '.join(person.get('roles', ['developer']))}]")
+            active = [f"{k}: \"{person[k]}\"" for k in ("from", "until") if person.get(k)]
+            if active:
+                roster.append(f"    active: {{ {', '.join(active)} }}")
         self.make_key("intruder")
         self.roster_path = os.path.join(root, "roster.yaml")
         with open(self.roster_path, "w") as f:
@@ -107,7 +112,9 @@ class Gateway:
             f.write(f"[127.0.0.1]:{self.port} {host_key}\n")
 
     def ssh_args(self, user, key=None, command=None, extra=()):
-        args = ["-tt", "-q", "-p", str(self.port), "-i", os.path.join(self.keys, key or user),
+        keys = key if isinstance(key, list) else [key or user]
+        identities = [a for k in keys for a in ("-i", os.path.join(self.keys, k))]
+        args = ["-tt", "-q", "-p", str(self.port), *identities,
                 "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
                 "-o", f"UserKnownHostsFile={self.known_hosts}", "-o", "ConnectTimeout=10",
                 "-F", "/dev/null", *extra, f"{user}@127.0.0.1"]
@@ -162,6 +169,13 @@ PEOPLE = [
     {"id": "sam", "roles": ["developer", "escort"]},
     {"id": "foreign", "usPerson": False, "citizenship": "FR", "roles": ["escort"]},
 ]
+
+INACTIVE = [
+    {"id": "former", "roles": ["developer"], "from": "2019-01-01", "until": "2020-01-31"},
+    {"id": "future", "roles": ["developer"], "from": "2999-01-01"},
+    {"id": "formerescort", "roles": ["escort"], "until": "2020-01-31"},
+]
+PEOPLE[0]["from"] = "2020-01-01"
 
 DEFAULT_POLICY = "escort:\n  needsEscort: everyone\n  runWithoutApproval: []\n"
 READONLY_POLICY = "escort:\n  needsEscort: everyone\n  runWithoutApproval: [read-only]\n"
@@ -354,6 +368,20 @@ def scenario_unknown_key(gw, args):
 
 def scenario_recording(gw, args):
     eng, esc = join(gw)
+    eng.setwinsize(30, 120)
+    # The recording is flushed every 250 ms; under load the client may pass the new size on late,
+    # so remind it once with another SIGWINCH.
+    cast_path = os.path.join(gw.workspace, "escort", "sessions")
+    deadline = time.time() + 8
+    reminded = False
+    while time.time() < deadline:
+        casts = [os.path.join(cast_path, n) for n in os.listdir(cast_path) if n.endswith(".cast")]
+        if casts and b'"r", "120x30"' in open(casts[0], "rb").read():
+            break
+        if not reminded and time.time() > deadline - 5:
+            os.kill(eng.pid, signal.SIGWINCH)
+            reminded = True
+        time.sleep(0.1)
     approve(eng, esc, "printf 'rec-%s\\n' $((6*7))", 1)
     eng.expect(rb"rec-42")
     eng.expect(rb"eng\$ ")
@@ -377,6 +405,8 @@ def scenario_recording(gw, args):
               for e in events), "malformed events")
     times = [e[0] for e in events]
     check(times == sorted(times), "event times go backwards")
+    check(any(e[1] == "r" and e[2] == "120x30" for e in events), "the resize is not in the recording")
+    check(any(e[1] == "i" for e in events), "the engineer's input is not in the recording")
     markers = [e[2] for e in events if e[1] == "m"]
     check(any(m.startswith("proposal 1") for m in markers) and any(m.startswith("decision 1: approved by esc") for m in markers),
           f"markers {markers}")
@@ -506,10 +536,249 @@ def scenario_idle_timeout(gw, args):
     check(sessions[0]["endReason"] == "idle for longer than the policy allows", f"summary {sessions}")
 
 
+def scenario_inactive(gw, args):
+    """People outside their roster active period are refused at login with a clear message."""
+    for user, expected in [("former", rb"refused: your roster entry ended on 2020-01-31"),
+                           ("future", rb"refused: your roster entry is active only from 2999-01-01"),
+                           ("formerescort", rb"refused: your roster entry ended on 2020-01-31")]:
+        child = gw.ssh(user)
+        child.expect(expected)
+        child.expect(pexpect.EOF)
+        child.close()
+        check(child.exitstatus == 1, f"{user}: exit status {child.exitstatus}")
+    refused = [e for e in gw.events() if e["type"] == "login.refused"]
+    check(sorted(e["person"] for e in refused) == ["former", "formerescort", "future"], f"refusals logged: {refused}")
+    check(not [e for e in gw.events() if e["type"] == "session.start"], "an inactive person got a session")
+    # Someone active (open-ended period that started in the past) still gets in.
+    eng, esc = join(gw)
+    approve(eng, esc, "echo active-$((2+3))", 1)
+    eng.expect(rb"active-5")
+
+
+def scenario_forwarding(gw, args):
+    """Port forwarding, stdio forwarding, remote forwarding and subsystems are refused."""
+    base = [a for a in gw.ssh_args("eng") if a not in ("-tt", "-q")][:-1]
+    # -W (direct-tcpip over stdio)
+    result = subprocess.run(["ssh", *base, "-W", f"127.0.0.1:{gw.port}", "eng@127.0.0.1"], capture_output=True,
+                            timeout=30, stdin=subprocess.DEVNULL)
+    check(result.returncode != 0, "ssh -W accepted")
+    # -L: the client listens locally; each connection asks the gateway for a direct-tcpip channel.
+    local = free_port()
+    forward = subprocess.Popen(["ssh", *base, "-N", "-L", f"127.0.0.1:{local}:127.0.0.1:{gw.port}",
+                                "eng@127.0.0.1"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        connected = None
+        deadline = time.time() + 15
+        while time.time() < deadline and connected is None:
+            try:
+                connected = socket.create_connection(("127.0.0.1", local), timeout=5)
+            except OSError:
+                time.sleep(0.1)
+        check(connected is not None, "ssh -L did not start listening")
+        connected.settimeout(10)
+        try:
+            data = connected.recv(100)
+        except (ConnectionResetError, socket.timeout):
+            data = b""
+        connected.close()
+        # Through a working forward this would be the gateway's own "SSH-2.0-" greeting.
+        check(not data.startswith(b"SSH-"), f"ssh -L forwarded a connection: {data!r}")
+    finally:
+        os.killpg(forward.pid, signal.SIGKILL)
+        _, err = forward.communicate(timeout=10)
+    check(b"open failed" in err, f"no channel refusal reported by the client: {err[-300:]!r}")
+    # -R asks the gateway to listen for the client: refused.
+    result = subprocess.run(["ssh", *base, "-N", "-o", "ExitOnForwardFailure=yes", "-R", "127.0.0.1:0:127.0.0.1:22",
+                             "eng@127.0.0.1"], capture_output=True, timeout=30, stdin=subprocess.DEVNULL)
+    check(result.returncode != 0 and b"forwarding failed" in result.stderr,
+          f"ssh -R not refused: {result.returncode} {result.stderr[-300:]!r}")
+    # A subsystem request (sftp) is refused.
+    result = subprocess.run(["ssh", *base, "-s", "eng@127.0.0.1", "sftp"], capture_output=True, timeout=30,
+                            stdin=subprocess.DEVNULL)
+    check(result.returncode != 0, "subsystem accepted")
+    # Nothing above started a session, and the gateway still serves.
+    check(not [e for e in gw.events() if e["type"] == "session.start"], "a refused request started a session")
+    eng, esc = join(gw)
+    check(gw.process.poll() is None, "gateway died")
+
+
+def scenario_auth_attempts(gw, args):
+    """A client offering many keys is cut off after the maximum number of attempts."""
+    names = [f"stranger{i}" for i in range(12)]
+    for name in names:
+        gw.make_key(name)
+    result = subprocess.run(["ssh", "-v", *[a for a in gw.ssh_args("eng", key=names) if a != "-q"]],
+                            capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+    err = result.stderr.decode(errors="replace")
+    offered = err.count("Offering public key")
+    check(result.returncode == 255, f"exit {result.returncode}")
+    check("Too many authentication failures" in err, f"not cut off: {err[-400:]}")
+    check(offered < len(names), f"the client could offer all {offered} keys")
+    print(f"note: cut off after {offered} key offers")
+    check(gw.process.poll() is None, "gateway died")
+
+
+def scenario_max_length(gw, args):
+    """A session ends at the policy's maximum length even while the engineer keeps typing."""
+    eng, esc = join(gw)
+    end = rb"session ended: the maximum session length was reached"
+    number = 1
+    deadline = time.time() + 20
+    ended = escort_saw_end = False
+    while time.time() < deadline and not ended:
+        eng.sendline(f"echo busy-{number}")
+        if eng.expect([end, rb"waiting for the escort"]) == 0:
+            ended = True
+            break
+        if esc.expect([rb"a=approve", end]) == 1:
+            escort_saw_end = True
+            eng.expect(end)
+            ended = True
+            break
+        esc.send("a")
+        ended = eng.expect([end, rb"\nbusy-%d\r\n" % number]) == 0
+        number += 1
+        time.sleep(0.3)
+    check(ended, "the session outlived its maximum length")
+    if not escort_saw_end:
+        esc.expect(end)
+    check(number > 2, "the engineer could not work before the limit")
+    sessions = gw.sessions()
+    check(sessions[0]["endReason"] == "the maximum session length was reached", f"summary {sessions}")
+
+
+def check_chunks(gw, data, session_id, start_end):
+    """The chunk digests are contiguous, cover the recording, and none is more than 10 s apart."""
+    log = [e for e in gw.events() if e["session"] == session_id]
+    chunks = [e for e in log if e["type"] == "recording.chunk"]
+    offset = 0
+    for event in chunks:
+        chunk = event["chunk"]
+        check(chunk["offset"] == offset, "recording chunks are not contiguous")
+        check(hashlib.sha256(data[offset:offset + chunk["length"]]).hexdigest() == chunk["sha256"], "chunk digest mismatch")
+        offset += chunk["length"]
+    check(offset == len(data), "chunks do not cover the recording")
+    stamps = [parse_time(log[0]["time"])] + [parse_time(e["time"]) for e in chunks]
+    gaps = [b - a for a, b in zip(stamps, stamps[1:])]
+    # Event times have whole seconds: allow one second of rounding on each side.
+    check(all(gap <= 11 for gap in gaps), f"more than 10 s between recording digests: {gaps}")
+    return len(chunks), gaps
+
+
+def parse_time(text):
+    return time.mktime(time.strptime(text, "%Y-%m-%dT%H:%M:%SZ"))
+
+
+def scenario_chunks(gw, args):
+    """While a session runs, the ledger gets a digest of the new recording at least every 10 s."""
+    eng, esc = join(gw)
+    approve(eng, esc, "for i in $(seq 13); do echo tick-$i; sleep 1; done", 1)
+    eng.expect(rb"tick-13\r\n", timeout=40)
+    eng.expect(rb"eng\$ ")
+    # While the session is still running, the digests so far are in the ledger.
+    running = [e for e in gw.events() if e["type"] == "recording.chunk"]
+    check(len(running) >= 2, f"only {len(running)} recording digests during a 13 s session")
+    esc.send("e")
+    eng.expect(pexpect.EOF)
+    time.sleep(0.3)
+    session = gw.sessions()[0]
+    with open(session["recording"], "rb") as f:
+        data = f.read()
+    count, gaps = check_chunks(gw, data, session["id"], None)
+    verified = subprocess.run([gw.custody, "ledger", "verify", gw.ledger, "--key", gw.ledger_key + ".vkey"],
+                              capture_output=True, timeout=60)
+    check(verified.returncode == 0, "ledger does not verify: " + (verified.stdout + verified.stderr).decode()[-300:])
+    print(f"note: {count} recording digests, gaps {gaps}")
+
+
+def scenario_flood(gw, args):
+    """An engineer floods output with an escort watching: the session ends normally, the recording
+    holds every byte the engineer's client received, and the gateway keeps serving."""
+    megabytes = int(os.environ.get("ESCORT_E2E_FLOOD_MB", "50"))
+    eng, esc = join(gw)
+    line = f"yes 0123456789abcdefghijklmnopqrstuvwxyz | head -c {megabytes}M; echo; echo FLOOD-END; exit"
+    eng.sendline(line)
+    esc.expect(rb"line 1 from eng waits for you")
+    esc.expect(rb"a=approve")
+    esc.send("a")
+    # From here read the raw descriptors: pexpect's pattern search is too slow for this volume.
+    seen = {"escort": 0}
+
+    def drain_escort():
+        while True:
+            try:
+                chunk = os.read(esc.child_fd, 1 << 16)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen["escort"] += len(chunk)
+
+    reader = threading.Thread(target=drain_escort, daemon=True)
+    reader.start()
+    transcript = eng.transcript
+    started = time.time()
+    while True:
+        try:
+            chunk = os.read(eng.child_fd, 1 << 16)
+        except OSError:
+            break
+        if not chunk:
+            break
+        transcript.extend(chunk)
+        check(time.time() - started < 220, "the flood did not finish")
+    elapsed = time.time() - started
+    reader.join(timeout=30)
+    check(b"FLOOD-END" in transcript[-200:], f"the flood did not end normally: {bytes(transcript[-200:])!r}")
+    time.sleep(0.5)
+    session = gw.sessions()[0]
+    check(session["endReason"] == "the shell exited", f"summary {session}")
+    with open(session["recording"], "rb") as f:
+        data = f.read()
+    lines = data.decode().splitlines()
+    shown = "".join(json.loads(l)[2] for l in lines[1:] if json.loads(l)[1] == "o").encode()
+    got = bytes(transcript)
+    check(len(got) > megabytes * 1024 * 1024, f"the client got only {len(got)} bytes")
+    check(hashlib.sha256(shown).digest() == hashlib.sha256(got).digest(),
+          f"the recording ({len(shown)} bytes of output) differs from what the client received ({len(got)} bytes)")
+    check(seen["escort"] >= megabytes * 1024 * 1024, f"the escort saw only {seen['escort']} bytes")
+    count, gaps = check_chunks(gw, data, session["id"], None)
+    check(gw.process.poll() is None, "gateway died")
+    # The gateway still serves a new session.
+    eng2, esc2 = join(gw, escort="esc2")
+    approve(eng2, esc2, "echo after-$((3*3))", 1)
+    eng2.expect(rb"after-9")
+    print(f"note: {len(got) / 1e6:.1f} MB in {elapsed:.1f} s, recording {len(data) / 1e6:.1f} MB, "
+          f"{count} digests, gateway peak RSS {peak_rss_mb(gw.process.pid):.0f} MB, CPU {cpu_seconds(gw.process.pid):.1f} s")
+
+
+def cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def peak_rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 SCENARIOS = {name[len("scenario_"):]: fn for name, fn in globals().items() if name.startswith("scenario_")}
 
 
 def main():
+    # A test runner may start this script with signals blocked; ssh clients inherit the mask and
+    # would then never see SIGWINCH (the resize check).
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     parser = argparse.ArgumentParser()
     parser.add_argument("--custody", required=True)
     parser.add_argument("--scenario", required=True, choices=sorted(SCENARIOS))
@@ -519,7 +788,10 @@ def main():
     policy = READONLY_POLICY if args.scenario in ("readonly", "obfuscated") else DEFAULT_POLICY
     if args.scenario == "idle_timeout":
         policy = DEFAULT_POLICY + "  idleSeconds: 2\n"
-    gw = Gateway(args.custody, root, policy, PEOPLE)
+    if args.scenario == "max_length":
+        policy = DEFAULT_POLICY + "  idleSeconds: 60\n  maxSeconds: 4\n"
+    people = PEOPLE + INACTIVE if args.scenario == "inactive" else PEOPLE
+    gw = Gateway(args.custody, root, policy, people)
     try:
         gw.start()
         SCENARIOS[args.scenario](gw, args)

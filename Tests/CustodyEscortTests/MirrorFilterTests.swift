@@ -1,0 +1,80 @@
+import CustodyCore
+import Foundation
+import Testing
+
+@testable import CustodyEscort
+
+struct MirrorFilterTests {
+    private func filtered(_ chunks: [String]) -> String {
+        var filter = MirrorFilter()
+        var out: [UInt8] = []
+        for chunk in chunks { out += filter.filter(Array(chunk.utf8)) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @Test func drawingPassesUnchanged() {
+        let screen = "plain \u{1B}[1;31mred\u{1B}[0m \u{1B}[2J\u{1B}[H\u{1B}[?1049h\u{1B}[10;20Hx\u{1B}(0q\u{1B}(B é\r\n"
+        #expect(filtered([screen]) == screen)
+    }
+
+    @Test func queriesThatMakeTheTerminalAnswerAreDropped() {
+        // Device status, cursor position, device attributes (primary, secondary), window report,
+        // window resize, mode query, XTVERSION, keyboard query and ENQ.
+        let hostile = "a\u{1B}[5nb\u{1B}[6nc\u{1B}[cd\u{1B}[>0ce\u{1B}[21tf\u{1B}[8;100;300tg\u{1B}[?2004$ph\u{1B}[>qi\u{1B}[?uj\u{05}k"
+        #expect(filtered([hostile]) == "abcdefghijk")
+    }
+
+    @Test func stringsAreDroppedWhateverTheirTerminator() {
+        let clipboard = "x\u{1B}]52;c;cm0gLXJmIC8K\u{07}y"
+        let colourQuery = "\u{1B}]11;?\u{1B}\\z"
+        let dcs = "\u{1B}P$qm\u{1B}\\w"
+        let title = "\u{1B}]0;fake [custody] approved\u{07}v"
+        #expect(filtered([clipboard, colourQuery, dcs, title]) == "xyzwv")
+    }
+
+    @Test func sequencesSplitAcrossChunksAreHeldThenDecided() {
+        var filter = MirrorFilter()
+        #expect(filter.filter(Array("ab\u{1B}".utf8)) == Array("ab".utf8))
+        #expect(!filter.isIdle)
+        #expect(filter.filter(Array("[3".utf8)).isEmpty)
+        #expect(filter.filter(Array("1mred".utf8)) == Array("\u{1B}[31mred".utf8))
+        #expect(filter.isIdle)
+        #expect(filter.filter(Array("\u{1B}[".utf8)).isEmpty)
+        #expect(filter.filter(Array("6n!".utf8)) == Array("!".utf8))
+        #expect(filter.filter(Array("\u{1B}]52;c;".utf8)).isEmpty)
+        #expect(filter.filter(Array("AAAA".utf8)).isEmpty)
+        #expect(filter.filter(Array("\u{07}ok".utf8)) == Array("ok".utf8))
+    }
+
+    @Test func aStringInterruptedByAnotherSequenceEndsThere() {
+        #expect(filtered(["\u{1B}]0;title\u{1B}[1mbold"]) == "\u{1B}[1mbold")
+    }
+
+    @Test func overlongSequencesDoNotSwallowTheScreen() {
+        let long = "\u{1B}[" + String(repeating: "1;", count: 200) + "m"
+        #expect(filtered([long]) == long)
+        var filter = MirrorFilter()
+        _ = filter.filter(Array("\u{1B}]".utf8))
+        _ = filter.filter([UInt8](repeating: 0x41, count: MirrorFilter.maximumString + 1))
+        #expect(filter.filter(Array("visible".utf8)) == Array("visible".utf8))
+    }
+
+    @Test func escortPanelNeutralizesTheEngineersLine() {
+        let line = Array("echo \u{1B}[8mhidden\u{1B}[0m \u{202E}evil; rm -rf /tmp/x".utf8)
+        let explanation = Explainer().explain(String(decoding: line, as: UTF8.self))
+        let proposal = SessionStateMachine.Proposal(number: 7, line: line, explanation: explanation, opaqueReason: nil)
+        let panel = String(decoding: EscortLink.panel(proposal, engineer: "eng"), as: UTF8.self)
+        #expect(panel.contains("line 7 from eng waits for you"))
+        #expect(panel.contains("line: echo ^[[8mhidden^[[0m <U+202E>evil; rm -rf /tmp/x"))
+        #expect(panel.contains("what it does: "))
+        #expect(panel.contains("risk: \(explanation.riskClass.rawValue)"))
+        #expect(panel.contains("a=approve  d=deny"))
+        #expect(!panel.contains("\u{202E}"))
+        // The only escape sequences are the panel's own styling.
+        let styles = panel.components(separatedBy: "\u{1B}[").dropFirst().map { String($0.prefix(while: { $0 != "m" })) }
+        #expect(styles.allSatisfy { ["0", "1", "7", "1;31"].contains($0) })
+        if explanation.parts.count > 1 {
+            #expect(panel.contains("- rm -rf /tmp/x"))
+        }
+    }
+}
