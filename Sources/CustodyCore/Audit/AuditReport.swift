@@ -49,6 +49,9 @@ package struct AuditReport: Hashable, Sendable, Codable {
     package var flaggedCommits: [FlaggedCommit]?
     /// Commits per month by the author's vetting status on the roster (nil when not computed).
     package var timeline: [TimelineMonth]?
+    /// Who wrote the code that survives at the audited revision, and whether findings' lines
+    /// survive (`--provenance`); nil when not computed.
+    package var provenance: AuditProvenance?
 
     /// An empty report for `repository`; the auditor fills it in.
     package init(repository: RepositoryInfo) {
@@ -69,6 +72,7 @@ package struct AuditReport: Hashable, Sendable, Codable {
         self.durationSeconds = 0
         self.flaggedCommits = nil
         self.timeline = nil
+        self.provenance = nil
     }
 
     /// True when something could not be read and the report may be missing commits or files.
