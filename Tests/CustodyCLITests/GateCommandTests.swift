@@ -160,7 +160,8 @@ import Testing
         let restricted = try s.repo.commit("Bob's change", author: Self.bob)
         pushed = try Self.push(s, server: server.path, "main")
         #expect(pushed.status != 0)
-        let remote = pushed.stderr.split(separator: "\n").map(String.init).filter { $0.hasPrefix("remote: ") }
+        // git pads "remote:" lines with spaces (to clear the pusher's terminal line).
+        let remote = pushed.stderr.split(separator: "\n").map { String($0.reversed().drop { $0 == " " }.reversed()) }.filter { $0.hasPrefix("remote: ") }
         #expect(
             remote.contains(
                 "remote: \(restricted.prefix(12)) [critical] policy restricted-authors: Bob Brown (bob) wrote this change, but the policy does not allow a citizen of CN or RU to author code in src/**. Found: authored by Bob Brown (bob)."
