@@ -69,6 +69,12 @@ struct AuditCommand: ParsableCommand {
     @Option(help: "Findings you have accepted: a baseline file of fingerprints with reason and reviewer, kept outside the audited repository.")
     var baseline: String?
 
+    @Option(help: "Exported OpenPGP public keys for the roster's openpgp4fpr: entries (see docs/policy.md).")
+    var gpgKeyring: String?
+
+    @Flag(help: "Trace every surviving line at the audited revision to the commit that wrote it: shares by person and roster attribute in the report, and whether each finding's lines are still there (cached in the workspace; see docs/audit-json.md).")
+    var provenance = false
+
     @Flag(help: .hidden)
     var timings = false
 
@@ -119,6 +125,7 @@ struct AuditCommand: ParsableCommand {
                 options.policyDigest = ContentDigest.sha256(bytes)
             }
 
+            if let gpgKeyring { _ = try RosterLoader.readFile(gpgKeyring) }
             let repository = try GitRepository(path: path)
             let accepted = try baseline.map { try Baseline.load(path: $0, auditedRepository: repository.path) }
             let store: SQLiteAuditStore?
@@ -136,7 +143,13 @@ struct AuditCommand: ParsableCommand {
             var passes: [any AuditReportPass] = []
             if let policyValue {
                 let evidence = recorded.map { ReviewCoverage.reviewEvidence($0.verdicts, roster: rosterValue) } ?? []
-                passes.append(PolicyAuditPass(policy: policyValue, recorded: evidence, gpg: GPGVerifier.make(roster: rosterValue)))
+                passes.append(
+                    PolicyAuditPass(
+                        policy: policyValue, recorded: evidence, gpg: GPGVerifier.make(roster: rosterValue, keyring: gpgKeyring)))
+            }
+            if provenance {
+                let cache = noStore ? nil : Workspace.resolve(explicit: workspace, environment: ProcessInfo.processInfo.environment).path + "/provenance"
+                passes.append(ProvenanceAuditPass(cacheDirectory: cache, jobs: jobs))
             }
             if let recorded {
                 passes.append(ReviewCoveragePass(verdicts: recorded.verdicts, ledger: recorded.directory, ledgerSize: recorded.size))
@@ -198,7 +211,7 @@ struct AuditCommand: ParsableCommand {
                             outcome.report,
                             color: output == nil && isatty(STDOUT_FILENO) == 1
                                 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-                        ) + PolicyText.violations(outcome.report.violations)).utf8
+                        ) + PolicyText.violations(outcome.report.violations) + PolicyText.provenance(outcome.report.provenance)).utf8
                     )
                 case .json: try JSONReport.render(outcome.report)
                 case .sarif: try SARIFReport.render(outcome.report)

@@ -28,6 +28,9 @@ struct GateCommand: AsyncParsableCommand {
     @Option(help: "The policy (policy.yaml).")
     var policy: String?
 
+    @Option(help: "Exported OpenPGP public keys for the roster's openpgp4fpr: entries (see docs/policy.md).")
+    var gpgKeyring: String?
+
     @Option(help: "Custody's state folder (default: $CUSTODY_HOME or ~/.custody).")
     var workspace: String?
 
@@ -56,6 +59,7 @@ struct GateCommand: AsyncParsableCommand {
         do {
             let rosterValue = try PolicyCLI.loadRoster(roster)
             let policyValue = try policy.map { try PolicyLoader.load(path: $0) }
+            if let gpgKeyring { _ = try RosterLoader.readFile(gpgKeyring) }
             let repository = try GitRepository(path: repo)
             var excluding: Set<ObjectID> = []
             if excludeExisting {
@@ -73,7 +77,7 @@ struct GateCommand: AsyncParsableCommand {
                 policy: policyValue,
                 roster: rosterValue,
                 threshold: Severity(rawValue: failOn) ?? .high,
-                gpg: GPGVerifier.make(roster: rosterValue)
+                gpg: GPGVerifier.make(roster: rosterValue, keyring: gpgKeyring)
             )
             let result = gate.check(newCommits: commits, blobs: reader) { id in
                 reader.readObject(id, limit: 1 << 22)?.bytes

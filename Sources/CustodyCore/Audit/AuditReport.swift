@@ -52,6 +52,9 @@ package struct AuditReport: Hashable, Sendable, Codable {
     /// Flagged commits with and without counted review verdicts from the workspace ledger
     /// (`custody review record`); nil when the workspace has no ledger.
     package var reviewCoverage: ReviewCoverage?
+    /// Who wrote the code that survives at the audited revision, and whether findings' lines
+    /// survive (`--provenance`); nil when not computed.
+    package var provenance: AuditProvenance?
 
     /// An empty report for `repository`; the auditor fills it in.
     package init(repository: RepositoryInfo) {
@@ -73,6 +76,7 @@ package struct AuditReport: Hashable, Sendable, Codable {
         self.flaggedCommits = nil
         self.timeline = nil
         self.reviewCoverage = nil
+        self.provenance = nil
     }
 
     /// True when something could not be read and the report may be missing commits or files.

@@ -59,7 +59,14 @@ final class HistoryReader: Sendable {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         var diffGit = git
         diffGit.extraEnvironment["GIT_OBJECT_DIRECTORY"] = scratch
-        diffGit.extraEnvironment["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = objects
+        // In a pre-receive hook the pushed objects sit in quarantine (GIT_OBJECT_DIRECTORY) with
+        // the repository's store as an alternate: keep both readable behind the scratch store.
+        let parent = ProcessInfo.processInfo.environment
+        var alternates = [objects]
+        for name in ["GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES"] {
+            if let value = parent[name], !value.isEmpty, value != objects { alternates.append(value) }
+        }
+        diffGit.extraEnvironment["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = alternates.joined(separator: ":")
 
         let workerGit = diffGit
         let pieces = Self.pieces(count: ids.count, jobs: jobs)

@@ -38,6 +38,9 @@ struct HistoryReplay {
     var commitIndex: [String: Int32] = [:]
     var paths: [String] = []
     var pathIndex: [String: Int32] = [:]
+    /// Reads merged files' blobs (opened on first use; see ``readBlob(_:)``).
+    var blobReader: GitBlobReader?
+    var blobReaderFailed = false
 
     init(repository: String, jobs: Int) {
         self.repository = repository
@@ -90,6 +93,9 @@ struct HistoryReplay {
                         state[change.path] = nil
                     } else if let match = others.lazy.compactMap({ $0[change.path] }).first(where: { $0.blob == change.blob }) {
                         state[change.path] = match
+                    } else if let blob = change.blob, let bytes = readBlob(blob) {
+                        // Diffed in-process against the first parent (one cat-file stream, no git diff per merge).
+                        resolveMergedFile(change.path, blob: blob, bytes: bytes, commit: number, state: &state, otherParents: others)
                     } else {
                         unresolved.append(change.path)
                     }
@@ -198,6 +204,84 @@ struct HistoryReplay {
         }
         copyOld(upTo: old.hashes.count)
         state[newPath] = new
+    }
+
+    /// Reads a blob through one `git cat-file --batch` process kept for the whole replay
+    /// (nil when it cannot be opened or read: the caller falls back to `git diff`).
+    mutating func readBlob(_ hex: String) -> [UInt8]? {
+        if blobReader == nil, !blobReaderFailed {
+            blobReader = try? GitRepository(path: repository).blobReader()
+            blobReaderFailed = blobReader == nil
+        }
+        guard let reader = blobReader, let id = ObjectID(hex) else { return nil }
+        return reader.read(id, limit: Self.maximumMergedFileBytes)
+    }
+
+    /// Larger merged files go through `git diff`.
+    static let maximumMergedFileBytes = 32 << 20
+
+    /// A merge's file that matches no parent: its lines (hashed without whitespace) are matched
+    /// against the first parent's lines with ``LineDiff`` (like `git diff -w`); matched lines keep
+    /// their origin, the others follow the same rules as added lines in ``apply(_:commit:to:otherParents:)``.
+    mutating func resolveMergedFile(
+        _ path: String, blob: String, bytes: [UInt8], commit: Int32, state: inout [String: ReplayFileState], otherParents: [[String: ReplayFileState]]
+    ) {
+        if bytes.prefix(8000).contains(0) {  // binary, as git decides
+            state[path] = nil
+            return
+        }
+        var hashes: [UInt64] = []
+        var alnums: [Int] = []
+        var start = 0
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: 0x0a) ?? bytes.count
+            let (hash, alnum) = Self.normalizedHash(bytes[start..<end])
+            hashes.append(hash)
+            alnums.append(alnum)
+            start = end + 1
+        }
+        let old = state[path] ?? ReplayFileState()
+        let matched = LineDiff.matches(old.hashes, hashes)
+        var new = ReplayFileState(blob: blob)
+        new.hashes = hashes
+        new.origins.reserveCapacity(hashes.count)
+        new.originPaths.reserveCapacity(hashes.count)
+        new.originLines.reserveCapacity(hashes.count)
+        let pathNumber = pathNumber(path)
+        var lookup: [UInt64: Int]?
+        for (i, hash) in hashes.enumerated() {
+            var source: (ReplayFileState, Int)?
+            if matched[i] >= 0 {
+                source = (old, Int(matched[i]))
+            } else {
+                if alnums[i] >= Self.minimumMovedCharacters {
+                    if lookup == nil {
+                        var table: [UInt64: Int] = [:]
+                        table.reserveCapacity(old.hashes.count)
+                        for (j, h) in old.hashes.enumerated().reversed() { table[h] = j }
+                        lookup = table
+                    }
+                    if let j = lookup?[hash] { source = (old, j) }
+                }
+                if source == nil {
+                    for parent in otherParents {
+                        guard let other = parent[path], let j = other.hashes.firstIndex(of: hash) else { continue }
+                        source = (other, j)
+                        break
+                    }
+                }
+            }
+            if let (from, j) = source {
+                new.origins.append(from.origins[j])
+                new.originPaths.append(from.originPaths[j])
+                new.originLines.append(from.originLines[j])
+            } else {
+                new.origins.append(commit)
+                new.originPaths.append(pathNumber)
+                new.originLines.append(Int32(i + 1))
+            }
+        }
+        state[path] = new
     }
 
     /// FNV-1a over the bytes that are not whitespace, and the count of ASCII letters/digits

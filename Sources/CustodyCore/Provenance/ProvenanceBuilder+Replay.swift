@@ -36,6 +36,10 @@ extension ProvenanceBuilder {
                 order = try Self.revList(repository, [sha])
             }
             replayed = order.count
+            defer {
+                replay.blobReader?.close()
+                replay.blobReader = nil
+            }
             do {
                 tipState = try replay.replay(order: order, base: base, tip: sha)
             } catch let failure as ProvenanceGit.Failure {
@@ -44,14 +48,21 @@ extension ProvenanceBuilder {
         }
         let state = tipState ?? [:]
         var files: [FileBlame] = []
+        var unattributed: [String] = []
         for entry in entries {
-            guard let file = state[entry.path] else { continue }  // binary files are not attributed
+            guard let file = state[entry.path] else {  // binary files are not attributed
+                unattributed.append(entry.path)
+                continue
+            }
             files.append(Self.fileBlame(entry, file, replay))
         }
         if let cacheFile {
             try? ReplayCache.save(revision: sha, state: state, replay: replay, to: cacheFile)
         }
-        return ProvenanceSnapshot(revision: sha, files: files, problems: [], cachedFiles: replayed == 0 ? files.count : 0, blamedFiles: 0, replayedCommits: replayed)
+        return ProvenanceSnapshot(
+            revision: sha, files: files, problems: [], cachedFiles: replayed == 0 ? files.count : 0, blamedFiles: 0,
+            replayedCommits: replayed, unattributedPaths: unattributed
+        )
     }
 
     /// `git rev-list --topo-order --reverse --parents ARGS`.

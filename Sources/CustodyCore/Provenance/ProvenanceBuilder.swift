@@ -14,6 +14,8 @@ package struct ProvenanceSnapshot: Sendable {
     package var blamedFiles: Int
     /// Commits replayed in this run (replay engine).
     package var replayedCommits: Int = 0
+    /// Regular files at the revision that were not attributed (binary files, replay engine).
+    package var unattributedPaths: [String] = []
 
     /// True when lines that `commit` introduced in `path` (at line numbers `lines` of that
     /// commit's version of the file) still survive at the revision. With nil `path`, any line

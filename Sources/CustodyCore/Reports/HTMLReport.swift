@@ -157,6 +157,7 @@ package enum HTMLReport {
     }
 
     private static func provenance(_ report: AuditReport, _ out: inout HTMLWriter) {
+        if let provenance = report.provenance { return provenanceSection(provenance, &out) }
         out.raw("<section><h2>Who wrote the code that is there today</h2>\n")
         out.raw("<p>The share of today's code by vetting status was not computed for this report.</p>\n</section>\n")
     }
@@ -217,6 +218,9 @@ package enum HTMLReport {
                 var place = escape(path)
                 if let line = finding.startLine { place += ", line \(line)" }
                 out.raw("<dt>File</dt><dd><code>\(place)</code></dd>")
+            }
+            if let present = finding.stillPresent {
+                out.raw(present ? "<dt>Today</dt><dd>these lines are still in the code</dd>" : "<dt>Today</dt><dd>these lines were removed since</dd>")
             }
             out.raw("<dt>Rule</dt><dd>\(escape(finding.ruleID)) (\(finding.category.rawValue), confidence \(finding.confidence.rawValue))</dd></dl>\n")
             if !finding.excerpt.isEmpty {

@@ -177,7 +177,7 @@ package struct RosterValidator: Sendable {
 
             let keys = list("keys")
             if let field = person.fields["keys"] {
-                for key in keys {
+                for key in keys where !GPGVerifier.isOpenPGPEntry(key) {  // OpenPGP: armored block or openpgp4fpr:
                     if let reason = SSHPublicKey.problem(with: key) {
                         issue(field, "\(quoted(String(key.prefix(40)))) is not an OpenSSH public key line: \(reason)")
                     }

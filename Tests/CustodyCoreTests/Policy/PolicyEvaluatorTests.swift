@@ -129,4 +129,71 @@ import Testing
         #expect(violations.map(\.personID) == ["bob"])
         #expect(violations.first?.found == "committed by Bob Brown (bob)")
     }
+    /// The author-date / commit-date bound: within it nothing is said; past it the violation
+    /// says how far apart they are; a rule's own bound overrides the policy's; a date window that
+    /// only one of the two dates falls in still covers the commit.
+    @Test func dateDisagreementBound() throws {
+        let repo = try TemporaryGitRepository()
+        var ids: [String: String] = [:]
+        func add(_ key: String, author: String, committer: String) throws {
+            try repo.write("src/\(key).c", "content of \(key)\n")
+            ids[key] = try repo.commit(key, author: TestRoster.signature(TestRoster.bob, author), committer: TestRoster.signature(TestRoster.bob, committer))
+        }
+        try add("sameDay", author: "2025-09-01", committer: "2025-09-01")
+        try add("tenDays", author: "2025-09-01", committer: "2025-09-11")
+        try add("fortyDays", author: "2025-08-01", committer: "2025-09-10")
+        try add("futureAuthor", author: "2025-10-20", committer: "2025-09-10")
+        let policy = try PolicyLoader.parse(
+            """
+            settings: { maxDateSkew: 30d }
+            rules:
+              - id: restricted
+                who: { citizenship: CN }
+                forbid: author
+                since: 2025-09-05
+              - id: strict-dates
+                who: { citizenship: CN }
+                forbid: author
+                maxDateSkew: 5d
+            """,
+            file: "policy.yaml"
+        )
+        let resolver = IdentityResolver(roster: TestRoster.roster)
+        var got: [String: [String: String]] = [:]  // rule → date note ("-" when none)
+        for (key, id) in ids {
+            let commit = try TestHistory.commit(repo, id)
+            let violations = PolicyEvaluator(policy: policy).evaluate(
+                commit: commit,
+                authorIdentity: resolver.resolve(name: commit.author.name, email: commit.author.email),
+                committerIdentity: resolver.resolve(name: commit.committer.name, email: commit.committer.email),
+                reviewers: [],
+                signature: nil
+            )
+            got[key] = Dictionary(uniqueKeysWithValues: violations.map { ($0.ruleID, $0.dateDisagreement ?? "-") })
+        }
+        // Both dates before `since`: only the rule without dates applies; same day: no skew.
+        #expect(got["sameDay"] == ["strict-dates": "-"])
+        // 10 days: inside the policy's 30, outside the rule's 5; the commit date falls after `since`.
+        #expect(
+            got["tenDays"]
+                == [
+                    "restricted": "-",
+                    "strict-dates": "the author date and the commit date are 10 days apart (the policy allows 5 days)",
+                ]
+        )
+        #expect(
+            got["fortyDays"]
+                == [
+                    "restricted": "the author date and the commit date are 40 days apart (the policy allows 30 days); only the commit date falls in the rule's dates",
+                    "strict-dates": "the author date and the commit date are 40 days apart (the policy allows 5 days)",
+                ]
+        )
+        #expect(
+            got["futureAuthor"]
+                == [
+                    "restricted": "the author date and the commit date are 40 days apart (the policy allows 30 days)",
+                    "strict-dates": "the author date and the commit date are 40 days apart (the policy allows 5 days)",
+                ]
+        )
+    }
 }

@@ -1,4 +1,4 @@
-import CustodyCore
+@testable import CustodyCore
 import CustodyTestSupport
 import Foundation
 import Testing
@@ -182,5 +182,51 @@ import Testing
     @Test func badRevisionIsAUsageError() throws {
         let built = try Self.build()
         #expect(throws: CustodyError.self) { try ProvenanceBuilder(repository: built.repo.path).build(revision: "no-such-ref") }
+    }
+    /// A conflict resolved by hand (lines from both sides, one new line, one side's line
+    /// re-indented): the in-process merge diff gives blame's answer line by line.
+    @Test func conflictResolutionAgreesWithBlame() throws {
+        let repo = try TemporaryGitRepository()
+        let base = (1...8).map { Self.line("base\($0)") }
+        try repo.write("f.txt", base.joined(separator: "\n") + "\n")
+        try repo.commit("base", author: TestRoster.signature(TestRoster.alice, "2025-01-01"))
+        try repo.git(["checkout", "-q", "-b", "side"])
+        var side = base
+        side[3] = Self.line("side-change")
+        side.append(Self.line("side-tail"))
+        try repo.write("f.txt", side.joined(separator: "\n") + "\n")
+        try repo.commit("side", author: TestRoster.signature(TestRoster.bob, "2025-01-02"))
+        try repo.git(["checkout", "-q", "main"])
+        var main = base
+        main[3] = Self.line("main-change")
+        try repo.write("f.txt", main.joined(separator: "\n") + "\n")
+        try repo.commit("main", author: TestRoster.signature(TestRoster.carol, "2025-01-03"))
+        try repo.mergeNoCommit("side")
+        var resolved = base
+        resolved[3] = Self.line("main-change")
+        resolved.insert(Self.line("side-change"), at: 4)
+        resolved.insert("short", at: 5)
+        resolved[0] = "    " + resolved[0]
+        resolved.append(Self.line("side-tail"))
+        try repo.write("f.txt", resolved.joined(separator: "\n") + "\n")
+        let merge = try repo.commit("merge side", author: TestRoster.signature(TestRoster.alice, "2025-01-04"))
+        let replay = try ProvenanceBuilder(repository: repo.path, jobs: 2, engine: .replay).build()
+        let blame = try ProvenanceBuilder(repository: repo.path, jobs: 2, engine: .blame).build()
+        #expect(Self.origins(replay.files) == Self.origins(blame.files))
+        let file = try #require(replay.files.first)
+        #expect(file.lineCount == 11)
+        #expect(file.commit(atLine: 6)?.id == merge)
+    }
+
+    @Test func lineDiffMatchesLikeAMinimalDiff() {
+        #expect(LineDiff.matches([1, 2, 3], [1, 2, 3]) == [0, 1, 2])
+        #expect(LineDiff.matches([1, 2, 3], [1, 9, 3]) == [0, -1, 2])
+        #expect(LineDiff.matches([1, 2, 3, 4, 5], [2, 3, 7, 5, 6]) == [1, 2, -1, 4, -1])
+        #expect(LineDiff.matches([], [4, 5]) == [-1, -1])
+        #expect(LineDiff.matches([4, 5], []) == [])
+        #expect(LineDiff.matches([1, 2, 3, 4], [4, 3, 2, 1]).filter { $0 >= 0 }.count == 1)
+        // Beyond the edit bound the middle counts as replaced.
+        #expect(LineDiff.matches([1, 2, 3, 4], [5, 2, 3, 6], maximumEdits: 1) == [-1, -1, -1, -1])
+        #expect(LineDiff.matches([1, 2, 3, 4], [5, 2, 3, 6], maximumEdits: 4) == [-1, 1, 2, -1])
     }
 }
