@@ -52,14 +52,50 @@ struct CommitGraph: Sendable {
         let two: UInt8 = 2
         let stale: UInt8 = 4
         let result: UInt8 = 8
-        var flags: [Int32: UInt8] = [x: one, y: two]
-        var heap = MaxHeap()
-        heap.push(x)
-        heap.push(y)
+        let queued: UInt8 = 16
+        // Flags by position (one byte per commit of the selection); a max-heap of positions.
+        var flags = [UInt8](repeating: 0, count: ids.count)
+        var heap: [Int32] = []
+        func push(_ p: Int32) {
+            flags[Int(p)] |= queued
+            heap.append(p)
+            var i = heap.count - 1
+            while i > 0 {
+                let parent = (i - 1) / 2
+                if heap[parent] >= heap[i] { break }
+                heap.swapAt(parent, i)
+                i = parent
+            }
+        }
+        func pop() -> Int32 {
+            let top = heap[0]
+            let last = heap.removeLast()
+            if !heap.isEmpty {
+                heap[0] = last
+                var i = 0
+                while true {
+                    let l = 2 * i + 1
+                    let r = l + 1
+                    var m = i
+                    if l < heap.count && heap[l] > heap[m] { m = l }
+                    if r < heap.count && heap[r] > heap[m] { m = r }
+                    if m == i { break }
+                    heap.swapAt(m, i)
+                    i = m
+                }
+            }
+            flags[Int(top)] &= ~queued
+            return top
+        }
+        flags[Int(x)] = one
+        flags[Int(y)] = two
+        push(x)
+        push(y)
         var nonStale = 2
         var bases: [ObjectID] = []
-        while nonStale > 0, let c = heap.pop() {
-            var f = flags[c] ?? 0
+        while nonStale > 0 && !heap.isEmpty {
+            let c = pop()
+            var f = flags[Int(c)]
             if f & stale == 0 { nonStale -= 1 }
             if f & (one | two) == one | two {
                 if f & (result | stale) == 0 {
@@ -67,29 +103,24 @@ struct CommitGraph: Sendable {
                     f |= result
                 }
                 f |= stale
-                flags[c] = f
+                flags[Int(c)] = f
             }
             let passed = f & (one | two | stale)
-            let range = Int(parentStart[Int(c)])..<Int(parentStart[Int(c) + 1])
-            for k in range {
+            for k in Int(parentStart[Int(c)])..<Int(parentStart[Int(c) + 1]) {
                 let p = parentIndex[k]
                 if p < 0 {
                     if passed & stale == 0 { return nil }
                     continue
                 }
-                let before = flags[p]
-                let after = (before ?? 0) | passed
+                let before = flags[Int(p)]
+                let after = before | passed
                 if before == after { continue }
-                flags[p] = after
-                if let before {
+                flags[Int(p)] = after
+                if before & queued != 0 {
                     // Already queued (taken only after every child): it may turn stale.
-                    if before & stale == 0 && after & stale != 0 && heap.contains(p) { nonStale -= 1 }
-                    if !heap.contains(p) {
-                        heap.push(p)
-                        if after & stale == 0 { nonStale += 1 }
-                    }
+                    if before & stale == 0 && after & stale != 0 { nonStale -= 1 }
                 } else {
-                    heap.push(p)
+                    push(p)
                     if after & stale == 0 { nonStale += 1 }
                 }
             }
@@ -98,43 +129,3 @@ struct CommitGraph: Sendable {
     }
 }
 
-/// A max-heap of positions with membership (each position queued at most once).
-private struct MaxHeap {
-    private var items: [Int32] = []
-    private var members: Set<Int32> = []
-
-    func contains(_ x: Int32) -> Bool { members.contains(x) }
-
-    mutating func push(_ x: Int32) {
-        guard members.insert(x).inserted else { return }
-        items.append(x)
-        var i = items.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            if items[parent] >= items[i] { break }
-            items.swapAt(parent, i)
-            i = parent
-        }
-    }
-
-    mutating func pop() -> Int32? {
-        guard let top = items.first else { return nil }
-        let last = items.removeLast()
-        if !items.isEmpty {
-            items[0] = last
-            var i = 0
-            while true {
-                let l = 2 * i + 1
-                let r = l + 1
-                var m = i
-                if l < items.count && items[l] > items[m] { m = l }
-                if r < items.count && items[r] > items[m] { m = r }
-                if m == i { break }
-                items.swapAt(m, i)
-                i = m
-            }
-        }
-        members.remove(top)
-        return top
-    }
-}
