@@ -33,12 +33,16 @@ struct DebugCommand: AsyncParsableCommand {
         @Flag(help: "Print each problem.")
         var problems = false
 
+        @Flag(help: "Remerge every merge whole with --remerge-diff (no per-path remerge), to compare.")
+        var wholeTreeRemerge = false
+
         func run() async throws {
             let started = Date()
             do {
                 let repository = try GitRepository(path: path)
                 let selection: RefSelection = rev.map { .range($0) } ?? (allRefs ? .allRefs : .branchesAndTags)
-                let options = HistoryOptions(refs: selection, jobs: jobs)
+                var options = HistoryOptions(refs: selection, jobs: jobs)
+                options.wholeTreeRemerge = wholeTreeRemerge
                 let totals = Mutex((files: 0, lines: 0, bytes: 0, merges: 0))
                 let summary = try repository.readHistory(options) { _, commit in
                     var lines = 0
@@ -59,6 +63,7 @@ struct DebugCommand: AsyncParsableCommand {
                 printError(
                     "refs \(summary.refs.count) commits \(summary.commitCount) merges \(t.merges) files \(t.files) "
                         + "added-lines \(t.lines) added-bytes \(t.bytes) problems \(summary.problems.count) jobs \(options.jobs) "
+                        + "remerged-per-path \(summary.mergesRemergedPerPath) remerged-whole \(summary.mergesRemergedWhole) "
                         + String(format: "seconds %.2f", seconds)
                 )
                 if problems {

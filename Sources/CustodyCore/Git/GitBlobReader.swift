@@ -3,7 +3,9 @@ import Synchronization
 /// Reads objects of the audited repository through one long-lived `git cat-file --batch`
 /// process; a ``BlobSource`` for detectors that look at whole files.
 ///
-/// Thread-safe: requests are serialized by an internal mutex. Reads are bounded: at most
+/// Thread-safe: up to ``slotCount`` cat-file processes (started when first needed) serve
+/// concurrent readers, one request per process at a time, so detectors on several reader threads
+/// do not queue behind one process. Reads are bounded: at most
 /// `limit` bytes are kept, the rest of the object is read and dropped. A missing object gives
 /// nil. If the process dies it is restarted on the next request; after ``close()`` every read
 /// gives nil.
@@ -16,18 +18,29 @@ import Synchronization
 package final class GitBlobReader: BlobSource {
     private struct State {
         var process: RunningGit?
+        /// Read buffer: bytes `start..<end` are still to be consumed.
         var buffer: [UInt8] = []
         var start = 0
+        var end = 0
         var closed = false
     }
 
     private let git: GitProcess
-    private let state = Mutex(State())
+    private final class Slot: Sendable {
+        let state = Mutex(State())
+    }
+
+    private let slots: [Slot]
+    private let nextSlot = Mutex(0)
+
+    /// Processes kept at most: one per core, at most 4.
+    static var slotCount: Int { min(4, max(1, HistoryOptions.defaultJobs)) }
 
     init(git: GitProcess) throws {
         self.git = git
+        self.slots = (0..<Self.slotCount).map { _ in Slot() }
         let process = try git.start(["cat-file", "--batch"])
-        state.withLock { $0.process = process }
+        slots[0].state.withLock { $0.process = process }
     }
 
     deinit { close() }
@@ -40,12 +53,26 @@ package final class GitBlobReader: BlobSource {
 
     /// The raw object (type and at most `limit` bytes), e.g. a commit for signature checks.
     package func readObject(_ id: ObjectID, limit: Int) -> (type: String, bytes: [UInt8])? {
-        state.withLock { state -> (type: String, bytes: [UInt8])? in
+        // A free slot if there is one, else wait on the next in turn.
+        for slot in slots {
+            if let answer = slot.state.withLockIfAvailable({ state in Self.serve(id, limit: limit, git: git, state: &state) }) {
+                return answer
+            }
+        }
+        let turn = nextSlot.withLock { value -> Int in
+            defer { value = (value + 1) % slots.count }
+            return value
+        }
+        return slots[turn].state.withLock { state in Self.serve(id, limit: limit, git: git, state: &state) }
+    }
+
+    private static func serve(_ id: ObjectID, limit: Int, git: GitProcess, state: inout State) -> (type: String, bytes: [UInt8])? {
+        do {
             guard !state.closed else { return nil }
             if state.process == nil {
                 state.process = try? git.start(["cat-file", "--batch"])
-                state.buffer = []
                 state.start = 0
+                state.end = 0
             }
             guard let process = state.process else { return nil }
             let result = Self.request(id, limit: max(0, limit), process: process, state: &state)
@@ -59,12 +86,14 @@ package final class GitBlobReader: BlobSource {
         }
     }
 
-    /// Ends the cat-file process.
+    /// Ends the cat-file processes.
     package func close() {
-        state.withLock { state in
-            state.closed = true
-            state.process?.finish(kill: false)
-            state.process = nil
+        for slot in slots {
+            slot.state.withLock { state in
+                state.closed = true
+                state.process?.finish(kill: false)
+                state.process = nil
+            }
         }
     }
 
@@ -86,10 +115,10 @@ package final class GitBlobReader: BlobSource {
         bytes.reserveCapacity(min(size, limit))
         var remaining = size + 1  // the object and its trailing newline
         while remaining > 0 {
-            if state.start >= state.buffer.count {
+            if state.start >= state.end {
                 guard fill(process, &state) else { return .failed }
             }
-            let available = min(remaining, state.buffer.count - state.start)
+            let available = min(remaining, state.end - state.start)
             let objectPart = min(available, max(0, remaining - 1))
             let keep = min(objectPart, limit - bytes.count)
             if keep > 0 { bytes.append(contentsOf: state.buffer[state.start..<(state.start + keep)]) }
@@ -102,28 +131,28 @@ package final class GitBlobReader: BlobSource {
     private static func readLine(_ process: RunningGit, _ state: inout State) -> [UInt8]? {
         var line: [UInt8] = []
         while true {
-            if state.start >= state.buffer.count {
+            if state.start >= state.end {
                 guard fill(process, &state) else { return nil }
             }
-            let slice = state.buffer[state.start...]
+            let slice = state.buffer[state.start..<state.end]
             if let nl = slice.firstIndex(of: 0x0a) {
                 line.append(contentsOf: slice[slice.startIndex..<nl])
                 state.start = nl + 1
                 return line
             }
             line.append(contentsOf: slice)
-            state.start = state.buffer.count
+            state.start = state.end
             if line.count > 4096 { return nil }
         }
     }
 
     private static func fill(_ process: RunningGit, _ state: inout State) -> Bool {
+        // One buffer for the life of the process (never re-zeroed): `start..<end` is unread.
         if state.buffer.count != 256 * 1024 { state.buffer = [UInt8](repeating: 0, count: 256 * 1024) }
         let n = state.buffer.withUnsafeMutableBytes { process.readSome(into: $0) }
         guard n > 0 else { return false }
-        // Keep the valid bytes at the front: `start..<count` is what is left to consume.
-        if n < state.buffer.count { state.buffer.removeLast(state.buffer.count - n) }
         state.start = 0
+        state.end = n
         return true
     }
 }

@@ -136,6 +136,26 @@ package struct GitRepository: Sendable {
     /// The ordered list of selected commits (parents before children: `rev-list --topo-order
     /// --reverse`), minus `options.excluding`.
     package func commitIDs(_ options: HistoryOptions) throws -> [ObjectID] {
+        let input = try revListInput(options)
+        guard !input.isEmpty else { return [] }
+        let out = try runChecked(["rev-list", "--topo-order", "--reverse", "--stdin"], input: input)
+        let ids = Self.hexLines(out)
+        if options.excluding.isEmpty { return ids }
+        return ids.filter { !options.excluding.contains($0) }
+    }
+
+    /// The selected commits with their parents (before `options.excluding`), in the order of
+    /// ``commitIDs(_:)``.
+    func commitGraph(_ options: HistoryOptions) throws -> CommitGraph {
+        let input = try revListInput(options)
+        guard !input.isEmpty else { return CommitGraph(revListParents: []) }
+        return CommitGraph(
+            revListParents: try runChecked(["rev-list", "--topo-order", "--reverse", "--parents", "--stdin"], input: input)
+        )
+    }
+
+    /// What `rev-list --stdin` reads for a selection: tips, or a range's ends.
+    private func revListInput(_ options: HistoryOptions) throws -> [UInt8] {
         var input: [UInt8] = []
         switch options.refs {
         case .range(let range):
@@ -145,11 +165,7 @@ package struct GitRepository: Sendable {
         case .branchesAndTags, .allRefs:
             for tip in Set(try refs(options.refs).map(\.tip)).sorted() { input += Array(tip.utf8) + [0x0a] }
         }
-        guard !input.isEmpty else { return [] }
-        let out = try runChecked(["rev-list", "--topo-order", "--reverse", "--stdin"], input: input)
-        let ids = Self.hexLines(out)
-        if options.excluding.isEmpty { return ids }
-        return ids.filter { !options.excluding.contains($0) }
+        return input
     }
 
     static func hexLines(_ bytes: [UInt8]) -> [ObjectID] {
@@ -168,10 +184,14 @@ package struct GitRepository: Sendable {
         consumer: @escaping @Sendable (_ index: Int, _ commit: Commit) -> Void
     ) throws -> HistorySummary {
         let tips = try refs(options.refs)
-        let ids = try commitIDs(options)
-        let reader = HistoryReader(git: git, ids: ids, jobs: options.jobs, consumer: consumer)
+        let graph = try commitGraph(options)
+        let ids = options.excluding.isEmpty ? graph.ids : graph.ids.filter { !options.excluding.contains($0) }
+        let reader = HistoryReader(
+            git: git, ids: ids, jobs: options.jobs, graph: options.wholeTreeRemerge ? nil : graph, consumer: consumer)
         let (count, problems) = try reader.run()
-        return HistorySummary(refs: tips, commitCount: count, problems: problems)
+        var summary = HistorySummary(refs: tips, commitCount: count, problems: problems)
+        (summary.mergesRemergedPerPath, summary.mergesRemergedWhole) = reader.remergeCounts
+        return summary
     }
 
     /// A `git cat-file --batch` stream, usable as a ``BlobSource``; thread-safe.

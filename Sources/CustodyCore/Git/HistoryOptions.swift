@@ -17,6 +17,8 @@ package struct HistoryOptions: Sendable {
     package var jobs: Int
     /// Commits already audited: not read again.
     package var excluding: Set<ObjectID>
+    /// Remerge every merge whole with `--remerge-diff` (no per-path remerge; tests compare both).
+    package var wholeTreeRemerge = false
 
     package init(refs: RefSelection = .branchesAndTags, jobs: Int? = nil, excluding: Set<ObjectID> = []) {
         self.refs = refs
@@ -46,6 +48,10 @@ package struct HistorySummary: Sendable {
     package var commitCount: Int
     /// What could not be read; non-empty means the audit is incomplete (exit code 3).
     package var problems: [ReadProblem]
+    /// Merges whose kept paths were remerged alone (``SyntheticRemerge``), and merges remerged
+    /// whole with `--remerge-diff`.
+    package var mergesRemergedPerPath = 0
+    package var mergesRemergedWhole = 0
 
     package init(refs: [RefTip], commitCount: Int, problems: [ReadProblem]) {
         self.refs = refs

@@ -24,18 +24,29 @@ final class HistoryReader: Sendable {
     let git: GitProcess
     let ids: [ObjectID]
     let jobs: Int
+    /// The whole selection with parents (for merge bases); nil: every merge is remerged whole.
+    let graph: CommitGraph?
     let consumer: @Sendable (Int, Commit) -> Void
 
     private struct Results {
         var count = 0
+        var perPath = 0
+        var whole = 0
         var problems: [(index: Int, order: Int, problem: ReadProblem)] = []
     }
     private let results = Mutex(Results())
 
-    init(git: GitProcess, ids: [ObjectID], jobs: Int, consumer: @escaping @Sendable (Int, Commit) -> Void) {
+    init(
+        git: GitProcess,
+        ids: [ObjectID],
+        jobs: Int,
+        graph: CommitGraph? = nil,
+        consumer: @escaping @Sendable (Int, Commit) -> Void
+    ) {
         self.git = git
         self.ids = ids
         self.jobs = max(1, jobs)
+        self.graph = graph
         self.consumer = consumer
     }
 
@@ -69,6 +80,7 @@ final class HistoryReader: Sendable {
         diffGit.extraEnvironment["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = alternates.joined(separator: ":")
 
         let workerGit = diffGit
+        let synthetic = graph.flatMap { SyntheticRemerge.make(repository: git, objects: objects, scratch: scratch, graph: $0) }
         let pieces = Self.pieces(count: ids.count, jobs: jobs)
         let next = Mutex(0)
         let failure = Mutex<(any Error)?>(nil)
@@ -81,7 +93,7 @@ final class HistoryReader: Sendable {
                     }
                     guard i < pieces.count, failure.withLock({ $0 == nil }) else { return }
                     do {
-                        try PieceReader(reader: self, git: workerGit, range: pieces[i]).run()
+                        try PieceReader(reader: self, git: workerGit, range: pieces[i], synthetic: synthetic).run()
                     } catch {
                         failure.withLock { $0 = error }
                     }
@@ -122,6 +134,16 @@ final class HistoryReader: Sendable {
         results.withLock { $0.count += 1 }
     }
 
+    /// Merges remerged per path and whole (after ``run()``).
+    var remergeCounts: (Int, Int) { results.withLock { ($0.perPath, $0.whole) } }
+
+    func countRemerges(perPath: Int, whole: Int) {
+        results.withLock {
+            $0.perPath += perPath
+            $0.whole += whole
+        }
+    }
+
     func report(_ index: Int, _ problems: [ReadProblem]) {
         guard !problems.isEmpty else { return }
         results.withLock { r in
@@ -135,13 +157,15 @@ struct PieceReader {
     let reader: HistoryReader
     let git: GitProcess
     let range: Range<Int>
+    let synthetic: SyntheticRemerge?
     /// For each merge of the piece: the paths whose merged version differs from every parent.
     private let mergePaths = MergePaths()
 
-    init(reader: HistoryReader, git: GitProcess, range: Range<Int>) {
+    init(reader: HistoryReader, git: GitProcess, range: Range<Int>, synthetic: SyntheticRemerge? = nil) {
         self.reader = reader
         self.git = git
         self.range = range
+        self.synthetic = synthetic
     }
 
     var ids: [ObjectID] { reader.ids }
@@ -157,8 +181,9 @@ struct PieceReader {
         // those paths are kept from their remerge diff.
         let merges = range.filter { metadata[$0]?.isMerge == true }
         try findMergePaths(merges)
+        let redone = remergeKeptPaths(merges, metadata)
         var order: [Int] = []
-        for position in range.reversed() {
+        for position in range.reversed() where !redone.contains(position) {
             if metadata[position]?.isMerge == true && mergePaths.paths[position] == nil
                 && !mergePaths.all.contains(position)
             {
@@ -167,6 +192,10 @@ struct PieceReader {
                 order.append(position)
             }
         }
+        reader.countRemerges(
+            perPath: redone.count,
+            whole: order.reduce(0) { $0 + (metadata[$1]?.isMerge == true ? 1 : 0) }
+        )
         var start = 0
         var retry: [Int] = []
         while start < order.count {
@@ -196,6 +225,8 @@ struct PieceReader {
     /// Merge paths found for a piece (one worker thread uses it).
     final class MergePaths {
         var paths: [Int: Set<String>] = [:]
+        /// The `diff-tree -c` entries of those paths (modes and blobs in each parent and the result).
+        var entries: [Int: [SyntheticRemerge.Entry]] = [:]
         /// Merges whose remerge diff is kept whole (the listing could not be read).
         var all: Set<Int> = []
     }
@@ -259,18 +290,63 @@ struct PieceReader {
         let positions = Dictionary(merges.map { (ids[$0], $0) }, uniquingKeysWith: { a, _ in a })
         var current: Int?
         var expectPath = false
+        var meta: ArraySlice<UInt8> = []
         for token in output.standardOutput.split(separator: 0, omittingEmptySubsequences: false) {
             if expectPath {
-                if let current { mergePaths.paths[current, default: []].insert(String(decoding: token, as: UTF8.self)) }
+                if let current {
+                    mergePaths.paths[current, default: []].insert(String(decoding: token, as: UTF8.self))
+                    mergePaths.entries[current, default: []].append(Self.entry(meta: meta, path: Array(token)))
+                }
                 expectPath = false
             } else if token.starts(with: "::".utf8) {
                 expectPath = true
+                meta = token
             } else {
                 var hex = token[...]
                 while let first = hex.first, first == 0x0a { hex = hex.dropFirst() }
                 current = ObjectID(hex: hex).flatMap { positions[$0] }
             }
         }
+    }
+
+    /// A `diff-tree -c --raw` entry: `::<mode>... <id>... <status>` (two parents: three of each).
+    static func entry(meta: ArraySlice<UInt8>, path: [UInt8]) -> SyntheticRemerge.Entry {
+        let fields = meta.dropFirst(2).split(separator: 0x20)
+        guard fields.count == 7 else { return SyntheticRemerge.Entry(path: path, modes: [], blobs: []) }
+        let modes = fields[0..<3].map { UInt32(String(decoding: $0, as: UTF8.self), radix: 8) ?? 0 }
+        let blobs = fields[3..<6].map { ObjectID(hex: $0).flatMap { $0.isZero ? nil : $0 } }
+        return SyntheticRemerge.Entry(path: path, modes: modes, blobs: blobs)
+    }
+
+    /// Redoes the merges it can with ``SyntheticRemerge`` (only their kept paths) and delivers
+    /// them; returns their positions. The rest go through the whole-tree remerge.
+    func remergeKeptPaths(_ merges: [Int], _ metadata: [Int: Commit]) -> Set<Int> {
+        guard let synthetic else { return [] }
+        var candidates: [SyntheticRemerge.Candidate] = []
+        for position in merges where !mergePaths.all.contains(position) {
+            guard let commit = metadata[position], commit.parents.count == 2,
+                let entries = mergePaths.entries[position], !entries.isEmpty,
+                entries.allSatisfy({ entry in
+                    entry.modes.count == 3 && entry.modes.allSatisfy(SyntheticRemerge.isFileMode)
+                        && entry.blobs.allSatisfy { $0 != nil } && SyntheticRemerge.isPlainPath(entry.path)
+                }),
+                let bases = synthetic.graph.mergeBases(commit.parents[0], commit.parents[1]), bases.count == 1
+            else { continue }
+            candidates.append(SyntheticRemerge.Candidate(position: position, base: bases[0], entries: entries))
+        }
+        candidates = synthetic.checked(candidates)
+        let written = synthetic.write(candidates)
+        let diffs = synthetic.remergeDiffs(candidates.indices.compactMap { written[$0] })
+        var done = Set<Int>()
+        for (i, candidate) in candidates.enumerated() {
+            guard let id = written[i], var diff = diffs[id], diff.unmatchedSections == 0,
+                !SyntheticRemerge.hasMarkerLikeLine(diff)
+            else { continue }
+            diff.commit = ids[candidate.position]
+            deliver(candidate.position, diff, metadata)
+            done.insert(candidate.position)
+        }
+        return done
     }
 
     func deliver(_ position: Int, _ diff: ParsedDiff, _ metadata: [Int: Commit], extra: [ReadProblem] = []) {
