@@ -28,7 +28,8 @@ import Darwin
         return candidates.first { FileIO.exists($0) && !FileIO.isDirectory($0) }
     }
 
-    /// Spawns `custody ledger append-test`, lets it run `milliseconds`, kills it, returns its output.
+    /// Spawns `custody ledger append-test`, lets it append for `milliseconds` after its first
+    /// completed append, kills it, returns its output.
     static func runAndKill(binary: String, arguments: [String], milliseconds: Int) throws -> (output: [UInt8], killed: Bool) {
         var pipeFDs: [Int32] = [0, 0]
         guard pipe(&pipeFDs) == 0 else { throw LedgerError(.io, "pipe failed") }
@@ -50,7 +51,11 @@ import Darwin
         // Read output while the child runs, then kill it at the chosen moment.
         var output: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
-        let deadline = monotonicMilliseconds() + milliseconds
+        // The moment counts from the child's first completed append, not from the spawn, so a
+        // slow start on a loaded machine does not leave the child killed before it wrote anything
+        // (at most 60 s are allowed for the start).
+        var deadline = monotonicMilliseconds() + 60_000
+        var started = false
         while monotonicMilliseconds() < deadline {
             var poller = pollfd(fd: pipeFDs[0], events: Int16(POLLIN), revents: 0)
             let ready = poll(&poller, 1, Int32(max(1, deadline - monotonicMilliseconds())))
@@ -58,6 +63,10 @@ import Darwin
                 let n = read(pipeFDs[0], &buffer, buffer.count)
                 if n <= 0 { break }
                 output += buffer[..<n]
+                if !started, output.contains(0x0a) {
+                    started = true
+                    deadline = monotonicMilliseconds() + milliseconds
+                }
             }
         }
         let killed = kill(pid, SIGKILL) == 0
