@@ -33,7 +33,7 @@ struct ConfusableIdentifierDetector: Detector {
 
     func scan(_ change: FileChange, context: DetectionContext, into findings: inout [Finding]) {
         guard change.newPath != nil else { return }
-        let traits = FileTraits(path: change.path)
+        let traits = context.traits(for: change)
         guard traits.language.isCode, !traits.isDocumentation, !traits.isLocalization else { return }
         var cap = FindingCap()
         for position in change.addedLines.indices {

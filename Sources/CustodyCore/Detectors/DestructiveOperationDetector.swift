@@ -86,7 +86,7 @@ struct DestructiveOperationDetector: Detector {
 
     func scan(_ change: FileChange, context: DetectionContext, into findings: inout [Finding]) {
         guard change.newPath != nil else { return }
-        let traits = FileTraits(path: change.path)
+        let traits = context.traits(for: change)
         if traits.isLockfile || traits.isMinified || traits.isVendored || traits.isLocalization { return }
         var cap = FindingCap()
         if traits.language.isCode, !traits.isDocumentation, traits.language != .shell, traits.language != .make {

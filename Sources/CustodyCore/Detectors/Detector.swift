@@ -38,10 +38,20 @@ package struct DetectionContext: Sendable {
     package var blobs: any BlobSource
     package var explainer: Explainer
 
+    /// What each changed path says about its file, worked out once per commit for every detector
+    /// (the suite fills it; a context made elsewhere works it out on demand).
+    var pathTraits: [String: FileTraits] = [:]
+
     package init(commit: Commit, blobs: any BlobSource, explainer: Explainer = Explainer()) {
         self.commit = commit
         self.blobs = blobs
         self.explainer = explainer
+    }
+
+    /// The traits of a changed file's path.
+    func traits(for change: FileChange) -> FileTraits {
+        let path = change.path
+        return pathTraits[path] ?? FileTraits(path: path)
     }
 }
 

@@ -95,7 +95,7 @@ struct HiddenTriggerDetector: Detector {
 
     func scan(_ change: FileChange, context: DetectionContext, into findings: inout [Finding]) {
         guard change.newPath != nil else { return }
-        let traits = FileTraits(path: change.path)
+        let traits = context.traits(for: change)
         guard traits.language.isCode, !traits.isDocumentation, !traits.isMinified, !traits.isVendored else { return }
         let lines = change.addedLines
         var cap = FindingCap()

@@ -42,7 +42,7 @@ struct HiddenUnicodeDetector: Detector {
 
     func scan(_ change: FileChange, context: DetectionContext, into findings: inout [Finding]) {
         guard change.newPath != nil else { return }
-        let traits = FileTraits(path: change.path)
+        let traits = context.traits(for: change)
         var cap = FindingCap()
         for position in change.addedLines.indices {
             let line = change.addedLines[position]

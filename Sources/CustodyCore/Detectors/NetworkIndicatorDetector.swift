@@ -104,7 +104,7 @@ struct NetworkIndicatorDetector: Detector {
 
     func scan(_ change: FileChange, context: DetectionContext, into findings: inout [Finding]) {
         guard change.newPath != nil else { return }
-        let traits = FileTraits(path: change.path)
+        let traits = context.traits(for: change)
         if traits.isLockfile || traits.isMinified || traits.isVendored { return }
         let lines = change.addedLines
         var cap = FindingCap()

@@ -48,7 +48,7 @@ struct ObfuscatedPayloadDetector: Detector {
 
     func scan(_ change: FileChange, context: DetectionContext, into findings: inout [Finding]) {
         guard change.newPath != nil else { return }
-        let traits = FileTraits(path: change.path)
+        let traits = context.traits(for: change)
         if traits.isLockfile || traits.isMinified || traits.isVendored { return }
         if traits.language == .json || traits.language == .xml || traits.language == .css { return }
         var cap = FindingCap()

@@ -114,7 +114,7 @@ struct PersistenceDetector: Detector {
 
     func scan(_ change: FileChange, context: DetectionContext, into findings: inout [Finding]) {
         guard change.newPath != nil else { return }
-        let traits = FileTraits(path: change.path)
+        let traits = context.traits(for: change)
         guard traits.language.isCode || traits.language == .other, !traits.isDocumentation, !traits.isMinified,
             !traits.isVendored, !traits.isLockfile
         else { return }

@@ -93,7 +93,7 @@ struct SecretLeakDetector: Detector {
 
     func scan(_ change: FileChange, context: DetectionContext, into findings: inout [Finding]) {
         guard change.newPath != nil else { return }
-        let traits = FileTraits(path: change.path)
+        let traits = context.traits(for: change)
         if traits.isLockfile { return }
         let lines = change.addedLines
         var cap = FindingCap()

@@ -150,6 +150,7 @@ struct SecurityCheckSabotageDetector: Detector {
     ]
 
     private static let weakeningSet = LiteralSet(weakeningFlags.map(BuildText.fold))
+    private static let hardeningSet = LiteralSet(hardeningFlags.map { BuildText.fold($0.flag) })
 
     private func count(_ bytes: [UInt8], _ needle: [UInt8]) -> Int {
         var total = 0
@@ -182,8 +183,14 @@ struct SecurityCheckSabotageDetector: Detector {
         guard change.kind != .add, let oldID = change.oldBlob, let newID = change.newBlob,
             let old = context.blobs.read(oldID, limit: Self.blobLimit), let new = context.blobs.read(newID, limit: Self.blobLimit)
         else { return }
+        // One pass over each version finds which flags occur at all; only a flag present before is
+        // counted, and only -pie and relro (whose negations contain them) need exact counts.
+        let inOld = Self.hardeningSet.found(in: old)
+        guard inOld.contains(true) else { return }
+        let inNew = Self.hardeningSet.found(in: new)
         var removed: [String] = []
-        for (flag, name) in Self.hardeningFlags {
+        for (index, (flag, name)) in Self.hardeningFlags.enumerated() where inOld[index] {
+            guard flag == "-pie" || flag == "relro" || !inNew[index] else { continue }
             let needle = BuildText.fold(flag)
             var before = count(old, needle)
             var after = count(new, needle)

@@ -112,7 +112,7 @@ struct TimeOrGeoBombDetector: Detector {
 
     func scan(_ change: FileChange, context: DetectionContext, into findings: inout [Finding]) {
         guard change.newPath != nil else { return }
-        let traits = FileTraits(path: change.path)
+        let traits = context.traits(for: change)
         guard traits.language.isCode, !traits.isDocumentation, !traits.isMinified, !traits.isVendored,
             !traits.isLocalization
         else { return }
