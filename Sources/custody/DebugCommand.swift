@@ -33,8 +33,8 @@ struct DebugCommand: AsyncParsableCommand {
         @Flag(help: "Print each problem.")
         var problems = false
 
-        @Flag(help: "Remerge every merge whole with --remerge-diff (no per-path remerge), to compare.")
-        var wholeTreeRemerge = false
+        @Flag(help: "Remerge merges per path (synthetic commits) instead of whole with --remerge-diff, to compare.")
+        var perPathRemerge = false
 
         func run() async throws {
             let started = Date()
@@ -42,7 +42,7 @@ struct DebugCommand: AsyncParsableCommand {
                 let repository = try GitRepository(path: path)
                 let selection: RefSelection = rev.map { .range($0) } ?? (allRefs ? .allRefs : .branchesAndTags)
                 var options = HistoryOptions(refs: selection, jobs: jobs)
-                options.wholeTreeRemerge = wholeTreeRemerge
+                options.perPathRemerge = perPathRemerge
                 let totals = Mutex((files: 0, lines: 0, bytes: 0, merges: 0))
                 let summary = try repository.readHistory(options) { _, commit in
                     var lines = 0

@@ -187,7 +187,7 @@ package struct GitRepository: Sendable {
         let graph = try commitGraph(options)
         let ids = options.excluding.isEmpty ? graph.ids : graph.ids.filter { !options.excluding.contains($0) }
         let reader = HistoryReader(
-            git: git, ids: ids, jobs: options.jobs, graph: options.wholeTreeRemerge ? nil : graph, consumer: consumer)
+            git: git, ids: ids, jobs: options.jobs, graph: options.perPathRemerge ? graph : nil, consumer: consumer)
         let (count, problems) = try reader.run()
         var summary = HistorySummary(refs: tips, commitCount: count, problems: problems)
         (summary.mergesRemergedPerPath, summary.mergesRemergedWhole) = reader.remergeCounts

@@ -17,8 +17,11 @@ package struct HistoryOptions: Sendable {
     package var jobs: Int
     /// Commits already audited: not read again.
     package var excluding: Set<ObjectID>
-    /// Remerge every merge whole with `--remerge-diff` (no per-path remerge; tests compare both).
-    package var wholeTreeRemerge = false
+    /// Remerge eligible merges per path (git's own merge on small synthetic commits holding only
+    /// the paths that differ from every parent) instead of whole with `--remerge-diff`. Off by
+    /// default: it gives the same added lines (tests compare both) but measured about 10 % slower
+    /// than the whole-tree remerge on tmux in a release build.
+    package var perPathRemerge = false
 
     package init(refs: RefSelection = .branchesAndTags, jobs: Int? = nil, excluding: Set<ObjectID> = []) {
         self.refs = refs

@@ -111,11 +111,13 @@ struct SyntheticRemergeTests {
     @Test func perPathRemergeAgreesWithTheWholeTreeRemerge() throws {
         let b = try Self.build()
         let repo = try GitRepository(path: b.repo.path)
-        var whole = HistoryOptions(jobs: 1)
-        whole.wholeTreeRemerge = true
-        let (expected, s0) = try readAll(repo, whole)
-        let (mine, s1) = try readAll(repo, HistoryOptions(jobs: 1))
-        let (four, s4) = try readAll(repo, HistoryOptions(jobs: 4))
+        let (expected, s0) = try readAll(repo, HistoryOptions(jobs: 1))
+        var perPath = HistoryOptions(jobs: 1)
+        perPath.perPathRemerge = true
+        var perPathFour = HistoryOptions(jobs: 4)
+        perPathFour.perPathRemerge = true
+        let (mine, s1) = try readAll(repo, perPath)
+        let (four, s4) = try readAll(repo, perPathFour)
         expectSame(mine, expected)
         #expect(mine == four)
         #expect(s0.problems.isEmpty && s1.problems.isEmpty && s4.problems.isEmpty)
@@ -141,10 +143,10 @@ struct SyntheticRemergeTests {
     @Test func generatedHistoryAgrees() throws {
         let generated = try GeneratedHistory.make(commits: 160)
         let repo = try GitRepository(path: generated.path)
-        var whole = HistoryOptions(jobs: 2)
-        whole.wholeTreeRemerge = true
-        let (expected, _) = try readAll(repo, whole)
-        let (mine, summary) = try readAll(repo, HistoryOptions(jobs: 2))
+        let (expected, _) = try readAll(repo, HistoryOptions(jobs: 2))
+        var perPath = HistoryOptions(jobs: 2)
+        perPath.perPathRemerge = true
+        let (mine, summary) = try readAll(repo, perPath)
         expectSame(mine, expected)
         #expect(summary.mergesRemergedPerPath > 0)
     }
