@@ -227,7 +227,7 @@ final class EscortLink: @unchecked Sendable {
         let explanation = proposal.explanation
         let risk = explanation.riskClass.rawValue
         let emphasis = explanation.riskClass == .readOnly ? "\u{1B}[1m" : "\u{1B}[1;31m"
-        var text = "\r\n\u{1B}[7m[custody] ---- line \(proposal.number) from \(engineer) waits for you ----\u{1B}[0m\r\n"
+        var text = "\r\n\u{1B}[7m[custody] ---- line \(proposal.number) from \(TerminalText.neutralize(Array(engineer.utf8), limit: 100)) waits for you ----\u{1B}[0m\r\n"
         text += "[custody]   line: \(TerminalText.neutralize(proposal.line, limit: 2000))\r\n"
         text += "[custody]   what it does: \(TerminalText.neutralize(Array(explanation.summary.utf8), limit: 1000))\r\n"
         text += "\(emphasis)[custody]   risk: \(risk)\u{1B}[0m\r\n"
@@ -241,7 +241,7 @@ final class EscortLink: @unchecked Sendable {
             if parts.count > 8 { text += "[custody]     … and \(parts.count - 8) more parts\r\n" }
         }
         if let opaque = proposal.opaqueReason {
-            text += "\u{1B}[1;31m[custody]   opaque: \(opaque); read it before approving\u{1B}[0m\r\n"
+            text += "\u{1B}[1;31m[custody]   opaque: \(TerminalText.neutralize(Array(opaque.utf8), limit: 300)); read it before approving\u{1B}[0m\r\n"
         }
         text += "\u{1B}[1m[custody]   a=approve  d=deny (type a reason, enter sends)  p=pause  e=end session\u{1B}[0m\r\n"
         return Array(text.utf8)

@@ -20,6 +20,8 @@ package struct MirrorFilter: Sendable {
         case ground
         case escape
         case csi
+        /// Inside a CSI sequence longer than ``maximumHeld``: dropped up to its final byte.
+        case discardedCSI
         /// Inside a dropped string; `afterEscape` when the last byte was ESC.
         case string(afterEscape: Bool)
     }
@@ -30,7 +32,8 @@ package struct MirrorFilter: Sendable {
     /// How many bytes were dropped so far.
     package private(set) var droppedBytes = 0
 
-    /// Longest CSI sequence held back; a longer one is passed through as it is.
+    /// Longest CSI sequence held back; a longer one is dropped whole (a terminal would still act
+    /// on its final byte).
     static let maximumHeld = 256
     /// Longest dropped string; after this the filter gives up on it and passes bytes again.
     static let maximumString = 1 << 20
@@ -57,6 +60,11 @@ package struct MirrorFilter: Sendable {
     }
 
     private mutating func step(_ byte: UInt8, into out: inout [UInt8]) {
+        // ENQ makes a terminal send its answerback, even in the middle of a sequence.
+        if byte == 0x05 {
+            droppedBytes += 1
+            return
+        }
         switch state {
         case .ground:
             switch byte {
@@ -81,7 +89,7 @@ package struct MirrorFilter: Sendable {
             case 0x1B:
                 out += held
                 held = [byte]
-            case 0x18, 0x1A:
+            case 0x18, 0x1A, UInt8(ascii: "Z"):  // cancel; DECID (ESC Z) makes the terminal answer
                 droppedBytes += held.count + 1
                 held = []
                 state = .ground
@@ -111,9 +119,18 @@ package struct MirrorFilter: Sendable {
                 held = [byte]
                 state = .escape
             } else if held.count > Self.maximumHeld {
-                out += held
+                droppedBytes += held.count
                 held = []
+                state = .discardedCSI
+            }
+        case .discardedCSI:
+            droppedBytes += 1
+            if (byte >= 0x40 && byte <= 0x7E) || byte == 0x18 || byte == 0x1A {
                 state = .ground
+            } else if byte == 0x1B {
+                droppedBytes -= 1
+                held = [byte]
+                state = .escape
             }
         case .string(let afterEscape):
             droppedBytes += 1

@@ -23,6 +23,6 @@ struct RosterActivityTests {
 
     @Test func unreadableDatesRefuse() {
         let damaged = Person(id: "eve", name: "Eve", activeUntil: "someday")
-        #expect(RosterActivity.refusal(for: damaged, on: day) != nil)
+        #expect(RosterActivity.refusal(for: damaged, on: day) == "your roster entry has an unreadable end date; ask the roster owner")
     }
 }
