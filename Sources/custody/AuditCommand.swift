@@ -198,8 +198,11 @@ struct AuditCommand: ParsableCommand {
             phases.append(("(of which store load)", loadTime))
             if let store, !outcome.rootCommits.isEmpty { try store.record(outcome) }
             phase("store write")
+            // A ledger that refuses the run (damaged, key unreadable) must not cost the report:
+            // the report is written first, then the ledger error ends the command.
+            var ledgerError: (any Error)?
             if !noStore {
-                try recordInLedger(outcome.report)
+                do { try recordInLedger(outcome.report) } catch { ledgerError = error }
                 phase("ledger")
             }
 
@@ -222,6 +225,7 @@ struct AuditCommand: ParsableCommand {
             } else {
                 writeToStandardOutput(bytes)
             }
+            if let ledgerError { throw ledgerError }
 
             phase("render")
             if timings {
