@@ -276,7 +276,16 @@ struct DecodeAndExecuteDetector: Detector {
         // `system("curl URL -o file")` runs curl, which saves the download; it runs what it got
         // only when the command line pipes it into a shell.
         if commandSinks.contains(runner) {
-            return pipesToShell.contains { ByteScan.find($0, in: lower, from: d) != nil }
+            return pipesToShell.contains { needle in
+                // `| sh` but not `| sha256sum`: the shell's name must end there.
+                var from = d
+                while let hit = ByteScan.find(needle, in: lower, from: from) {
+                    let end = hit + needle.count
+                    if end == lower.endIndex || !ByteScan.isIdentifierByte(lower[end]) { return true }
+                    from = hit + 1
+                }
+                return false
+            }
         }
         return true
     }

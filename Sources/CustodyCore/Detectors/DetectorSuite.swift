@@ -13,11 +13,9 @@ package struct DetectorSuite: Sendable {
     /// Scans the changes of `commit` and returns the findings, in a stable order.
     package func scan(_ commit: Commit, blobs: some BlobSource) -> [Finding] {
         var context = DetectionContext(commit: commit, blobs: blobs, explainer: explainer)
-        if commit.changes.count > 1 || detectors.count > 1 {
-            context.pathTraits.reserveCapacity(commit.changes.count)
-            for change in commit.changes where context.pathTraits[change.path] == nil {
-                context.pathTraits[change.path] = FileTraits(path: change.path)
-            }
+        for change in commit.changes {
+            let path = change.path
+            if context.pathTraits[path] == nil { context.pathTraits[path] = FileTraits(path: path) }
         }
         var findings: [Finding] = []
         for detector in detectors {

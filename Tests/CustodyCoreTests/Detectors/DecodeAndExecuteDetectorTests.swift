@@ -54,6 +54,7 @@ struct DecodeAndExecuteDetectorTests {
         ("contrib/mirror.pl", "system(\"$curl $base/$file -o $dir/$file\");"),
         ("tools/fetch.py", "os.system('curl -sSfo deps.tar.gz ' + url)"),
         ("tools/fetch.rb", "system(\"wget -q -O vendor/x.tgz #{url}\")"),
+        ("tools/verify.py", "os.system('curl -sSfo x.tgz ' + url + ' | sha256sum -c sums')"),
     ])
     func commandThatSavesADownloadIsNotRunningIt(_ path: String, _ line: String) {
         let findings = DetectorFixtures.scan(detector, path, line)
