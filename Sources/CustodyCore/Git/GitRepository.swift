@@ -184,10 +184,15 @@ package struct GitRepository: Sendable {
         consumer: @escaping @Sendable (_ index: Int, _ commit: Commit) -> Void
     ) throws -> HistorySummary {
         let tips = try refs(options.refs)
-        let graph = try commitGraph(options)
-        let ids = options.excluding.isEmpty ? graph.ids : graph.ids.filter { !options.excluding.contains($0) }
-        let reader = HistoryReader(
-            git: git, ids: ids, jobs: options.jobs, graph: options.perPathRemerge ? graph : nil, consumer: consumer)
+        // The parent graph (rev-list --parents, merge bases) is needed only by the per-path remerge.
+        let graph = options.perPathRemerge ? try commitGraph(options) : nil
+        let ids =
+            if let graph {
+                options.excluding.isEmpty ? graph.ids : graph.ids.filter { !options.excluding.contains($0) }
+            } else {
+                try commitIDs(options)
+            }
+        let reader = HistoryReader(git: git, ids: ids, jobs: options.jobs, graph: graph, consumer: consumer)
         let (count, problems) = try reader.run()
         var summary = HistorySummary(refs: tips, commitCount: count, problems: problems)
         (summary.mergesRemergedPerPath, summary.mergesRemergedWhole) = reader.remergeCounts
