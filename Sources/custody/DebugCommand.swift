@@ -33,8 +33,25 @@ struct DebugCommand: AsyncParsableCommand {
         @Flag(help: "Print each problem.")
         var problems = false
 
-        @Flag(help: "Remerge merges per path (synthetic commits) instead of whole with --remerge-diff, to compare.")
-        var perPathRemerge = false
+        @Flag(help: "Send every merge to git's --remerge-diff (no in-process proof that a merge is its automatic merge), to compare.")
+        var remergeAll = false
+
+        @Flag(help: "Print one line per merge to standard output: its id and a SHA-256 of the paths and added lines read for it.")
+        var mergeDigests = false
+
+        /// `<merge id> <sha256 of each change's path, added line numbers and texts>` (no repository
+        /// text reaches the terminal).
+        static func digest(_ commit: Commit) -> String {
+            var bytes: [UInt8] = []
+            for change in commit.changes {
+                bytes += Array(change.path.utf8) + [0]
+                for line in change.addedLines {
+                    bytes += Array(String(line.number).utf8) + [0] + Array(line.text) + [0]
+                }
+                bytes.append(0x0a)
+            }
+            return "\(commit.id) \(commit.changes.count) \(ContentDigest.sha256(bytes))"
+        }
 
         func run() async throws {
             let started = Date()
@@ -42,9 +59,15 @@ struct DebugCommand: AsyncParsableCommand {
                 let repository = try GitRepository(path: path)
                 let selection: RefSelection = rev.map { .range($0) } ?? (allRefs ? .allRefs : .branchesAndTags)
                 var options = HistoryOptions(refs: selection, jobs: jobs)
-                options.perPathRemerge = perPathRemerge
+                options.verifyMerges = !remergeAll
                 let totals = Mutex((files: 0, lines: 0, bytes: 0, merges: 0))
-                let summary = try repository.readHistory(options) { _, commit in
+                let digests = Mutex([(Int, String)]())
+                let wantDigests = mergeDigests
+                let summary = try repository.readHistory(options) { index, commit in
+                    if wantDigests && commit.isMerge {
+                        let digest = Self.digest(commit)
+                        digests.withLock { $0.append((index, digest)) }
+                    }
                     var lines = 0
                     var bytes = 0
                     for change in commit.changes {
@@ -63,9 +86,11 @@ struct DebugCommand: AsyncParsableCommand {
                 printError(
                     "refs \(summary.refs.count) commits \(summary.commitCount) merges \(t.merges) files \(t.files) "
                         + "added-lines \(t.lines) added-bytes \(t.bytes) problems \(summary.problems.count) jobs \(options.jobs) "
-                        + "remerged-per-path \(summary.mergesRemergedPerPath) remerged-whole \(summary.mergesRemergedWhole) "
+                        + "merges-without-own-paths \(summary.mergesWithoutOwnPaths) merges-verified \(summary.mergesVerified) "
+                        + "merges-remerged \(summary.mergesRemerged) "
                         + String(format: "seconds %.2f", seconds)
                 )
+                for (_, line) in digests.withLock({ $0 }).sorted(by: { $0.0 < $1.0 }) { print(line) }
                 if problems {
                     for problem in summary.problems {
                         printError("problem: \(problem.commit ?? "-") \(problem.path ?? "-") \(problem.reason)")

@@ -184,8 +184,8 @@ package struct GitRepository: Sendable {
         consumer: @escaping @Sendable (_ index: Int, _ commit: Commit) -> Void
     ) throws -> HistorySummary {
         let tips = try refs(options.refs)
-        // The parent graph (rev-list --parents, merge bases) is needed only by the per-path remerge.
-        let graph = options.perPathRemerge ? try commitGraph(options) : nil
+        // The parent graph (rev-list --parents) gives merge bases to the merge verifier.
+        let graph = options.verifyMerges ? try commitGraph(options) : nil
         let ids =
             if let graph {
                 options.excluding.isEmpty ? graph.ids : graph.ids.filter { !options.excluding.contains($0) }
@@ -195,7 +195,7 @@ package struct GitRepository: Sendable {
         let reader = HistoryReader(git: git, ids: ids, jobs: options.jobs, graph: graph, consumer: consumer)
         let (count, problems) = try reader.run()
         var summary = HistorySummary(refs: tips, commitCount: count, problems: problems)
-        (summary.mergesRemergedPerPath, summary.mergesRemergedWhole) = reader.remergeCounts
+        (summary.mergesWithoutOwnPaths, summary.mergesVerified, summary.mergesRemerged) = reader.remergeCounts
         return summary
     }
 

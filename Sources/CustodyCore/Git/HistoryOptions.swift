@@ -17,11 +17,10 @@ package struct HistoryOptions: Sendable {
     package var jobs: Int
     /// Commits already audited: not read again.
     package var excluding: Set<ObjectID>
-    /// Remerge eligible merges per path (git's own merge on small synthetic commits holding only
-    /// the paths that differ from every parent) instead of whole with `--remerge-diff`. Off by
-    /// default: it gives the same added lines (tests compare both) but measured about 10 % slower
-    /// than the whole-tree remerge on tmux in a release build.
-    package var perPathRemerge = false
+    /// Prove in-process that a merge is exactly its automatic merge (``MergeVerifier``) before
+    /// asking git to re-merge it. On by default; off sends every merge to `--remerge-diff` (the
+    /// same added lines, slower: tests and `custody debug read-history --remerge-all` compare).
+    package var verifyMerges = true
 
     package init(refs: RefSelection = .branchesAndTags, jobs: Int? = nil, excluding: Set<ObjectID> = []) {
         self.refs = refs
@@ -51,10 +50,12 @@ package struct HistorySummary: Sendable {
     package var commitCount: Int
     /// What could not be read; non-empty means the audit is incomplete (exit code 3).
     package var problems: [ReadProblem]
-    /// Merges whose kept paths were remerged alone (``SyntheticRemerge``), and merges remerged
-    /// whole with `--remerge-diff`.
-    package var mergesRemergedPerPath = 0
-    package var mergesRemergedWhole = 0
+    /// Merges with no path that differs from every parent (nothing of their own to show),
+    /// merges proven in-process to be their automatic merge (nothing to show either), and merges
+    /// re-merged by git with `--remerge-diff`.
+    package var mergesWithoutOwnPaths = 0
+    package var mergesVerified = 0
+    package var mergesRemerged = 0
 
     package init(refs: [RefTip], commitCount: Int, problems: [ReadProblem]) {
         self.refs = refs

@@ -14,6 +14,9 @@ import Synchronization
 /// per file, and whatever cannot be read becomes a ``ReadProblem``; the rest of the piece
 /// continues in a new process.
 ///
+/// A merge is read with `--remerge-diff` only when ``MergeVerifier`` cannot prove that its
+/// recorded tree is exactly the automatic merge of its parents (then it has nothing to show).
+///
 /// `--remerge-diff` writes temporary objects; git is pointed at a scratch object directory that
 /// we own (`GIT_OBJECT_DIRECTORY`) with the repository's objects as an alternate, so nothing is
 /// ever written to the audited repository, and read-only repositories work.
@@ -24,13 +27,14 @@ final class HistoryReader: Sendable {
     let git: GitProcess
     let ids: [ObjectID]
     let jobs: Int
-    /// The whole selection with parents (for merge bases); nil: every merge is remerged whole.
+    /// The whole selection with parents (for merge bases); nil: every merge is remerged by git.
     let graph: CommitGraph?
     let consumer: @Sendable (Int, Commit) -> Void
 
     private struct Results {
         var count = 0
-        var perPath = 0
+        var withoutOwnPaths = 0
+        var verified = 0
         var whole = 0
         var problems: [(index: Int, order: Int, problem: ReadProblem)] = []
     }
@@ -80,7 +84,8 @@ final class HistoryReader: Sendable {
         diffGit.extraEnvironment["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = alternates.joined(separator: ":")
 
         let workerGit = diffGit
-        let synthetic = graph.flatMap { SyntheticRemerge.make(repository: git, objects: objects, scratch: scratch, graph: $0) }
+        let verifier = graph.flatMap { MergeVerifier.make(git: workerGit, graph: $0) }
+        defer { verifier?.close() }
         let pieces = Self.pieces(count: ids.count, jobs: jobs)
         let next = Mutex(0)
         let failure = Mutex<(any Error)?>(nil)
@@ -93,7 +98,7 @@ final class HistoryReader: Sendable {
                     }
                     guard i < pieces.count, failure.withLock({ $0 == nil }) else { return }
                     do {
-                        try PieceReader(reader: self, git: workerGit, range: pieces[i], synthetic: synthetic).run()
+                        try PieceReader(reader: self, git: workerGit, range: pieces[i], verifier: verifier).run()
                     } catch {
                         failure.withLock { $0 = error }
                     }
@@ -134,12 +139,16 @@ final class HistoryReader: Sendable {
         results.withLock { $0.count += 1 }
     }
 
-    /// Merges remerged per path and whole (after ``run()``).
-    var remergeCounts: (Int, Int) { results.withLock { ($0.perPath, $0.whole) } }
+    /// Merges without paths of their own, merges proven to be their automatic merge, and merges
+    /// remerged by git (after ``run()``).
+    var remergeCounts: (withoutOwnPaths: Int, verified: Int, remerged: Int) {
+        results.withLock { ($0.withoutOwnPaths, $0.verified, $0.whole) }
+    }
 
-    func countRemerges(perPath: Int, whole: Int) {
+    func countRemerges(withoutOwnPaths: Int, verified: Int, whole: Int) {
         results.withLock {
-            $0.perPath += perPath
+            $0.withoutOwnPaths += withoutOwnPaths
+            $0.verified += verified
             $0.whole += whole
         }
     }
@@ -157,35 +166,36 @@ struct PieceReader {
     let reader: HistoryReader
     let git: GitProcess
     let range: Range<Int>
-    let synthetic: SyntheticRemerge?
+    let verifier: MergeVerifier?
     /// For each merge of the piece: the paths whose merged version differs from every parent.
     private let mergePaths = MergePaths()
 
-    init(reader: HistoryReader, git: GitProcess, range: Range<Int>, synthetic: SyntheticRemerge? = nil) {
+    init(reader: HistoryReader, git: GitProcess, range: Range<Int>, verifier: MergeVerifier? = nil) {
         self.reader = reader
         self.git = git
         self.range = range
-        self.synthetic = synthetic
+        self.verifier = verifier
     }
 
     var ids: [ObjectID] { reader.ids }
 
     func run() throws {
         let metadata = try readCommits()
+        // A merge shows only paths whose merged version differs from every parent (`git
+        // diff-tree -c`, a cheap tree comparison): a merge without such paths has nothing to
+        // show, and neither has one proven to be its automatic merge (``MergeVerifier``). Only
+        // the rest are re-merged by git, and only those paths are kept from their remerge diff.
+        let merges = range.filter { metadata[$0]?.isMerge == true }
+        try findMergePaths(merges)
+        let candidates = merges.filter { mergePaths.all || mergePaths.paths[$0] != nil }
+        let proven = verifier?.proven(candidates.compactMap { p in metadata[p].map { (p, $0) } }) ?? []
         // git is given the piece newest first: `git log` frees the parent list of each commit it
         // has shown, so a merge shown after its ancestors would get a wrong merge base (and a
         // bogus remerge diff). Children before parents is the order git itself walks in.
-        //
-        // A merge changes nothing of its own unless some path differs from every parent (`git
-        // diff-tree -c`, a cheap tree comparison); only those merges are remerged, and only
-        // those paths are kept from their remerge diff.
-        let merges = range.filter { metadata[$0]?.isMerge == true }
-        try findMergePaths(merges)
-        let redone = remergeKeptPaths(merges, metadata)
         var order: [Int] = []
-        for position in range.reversed() where !redone.contains(position) {
-            if metadata[position]?.isMerge == true && mergePaths.paths[position] == nil
-                && !mergePaths.all.contains(position)
+        for position in range.reversed() {
+            if metadata[position]?.isMerge == true
+                && (proven.contains(position) || !(mergePaths.all || mergePaths.paths[position] != nil))
             {
                 deliver(position, ParsedDiff(commit: ids[position], changes: [], unmatchedSections: 0), metadata)
             } else {
@@ -193,8 +203,9 @@ struct PieceReader {
             }
         }
         reader.countRemerges(
-            perPath: redone.count,
-            whole: order.reduce(0) { $0 + (metadata[$1]?.isMerge == true ? 1 : 0) }
+            withoutOwnPaths: merges.count - candidates.count,
+            verified: proven.count,
+            whole: candidates.count - proven.count
         )
         var start = 0
         var retry: [Int] = []
@@ -225,10 +236,37 @@ struct PieceReader {
     /// Merge paths found for a piece (one worker thread uses it).
     final class MergePaths {
         var paths: [Int: Set<String>] = [:]
-        /// The `diff-tree -c` entries of those paths (modes and blobs in each parent and the result).
-        var entries: [Int: [SyntheticRemerge.Entry]] = [:]
-        /// Merges whose remerge diff is kept whole (the listing could not be read).
-        var all: Set<Int> = []
+        /// The listing could not be read: every merge is remerged and keeps all its paths.
+        var all = false
+    }
+
+    /// Runs `git diff-tree -c -r --raw -z --stdin` over the merges and records their paths.
+    func findMergePaths(_ merges: [Int]) throws {
+        guard !merges.isEmpty else { return }
+        let output = try git.run(
+            ["diff-tree", "-c", "-r", "--raw", "-z", "--no-abbrev", "--stdin"] + GitProcess.diffSafetyArguments,
+            input: Self.hexLines(merges.map { ids[$0] })
+        )
+        guard output.succeeded else {
+            mergePaths.all = true
+            return
+        }
+        // `<merge id>` then, per path, `::<modes> <ids> <status>` and the path (NUL separated).
+        let positions = Dictionary(merges.map { (ids[$0], $0) }, uniquingKeysWith: { a, _ in a })
+        var current: Int?
+        var expectPath = false
+        for token in output.standardOutput.split(separator: 0, omittingEmptySubsequences: false) {
+            if expectPath {
+                if let current { mergePaths.paths[current, default: []].insert(String(decoding: token, as: UTF8.self)) }
+                expectPath = false
+            } else if token.starts(with: "::".utf8) {
+                expectPath = true
+            } else {
+                var hex = token[...]
+                while let first = hex.first, first == 0x0a { hex = hex.dropFirst() }
+                current = ObjectID(hex: hex).flatMap { positions[$0] }
+            }
+        }
     }
 
     static func hexLines(_ ids: some Collection<ObjectID>) -> [UInt8] {
@@ -275,84 +313,10 @@ struct PieceReader {
         return out
     }
 
-    /// Runs `git diff-tree -c -r --raw -z --stdin` over the merges and records their paths.
-    func findMergePaths(_ merges: [Int]) throws {
-        guard !merges.isEmpty else { return }
-        let output = try git.run(
-            ["diff-tree", "-c", "-r", "--raw", "-z", "--no-abbrev", "--stdin"] + GitProcess.diffSafetyArguments,
-            input: Self.hexLines(merges.map { ids[$0] })
-        )
-        guard output.succeeded else {
-            // Without the listing, remerge every merge and keep all paths.
-            mergePaths.all.formUnion(merges)
-            return
-        }
-        let positions = Dictionary(merges.map { (ids[$0], $0) }, uniquingKeysWith: { a, _ in a })
-        var current: Int?
-        var expectPath = false
-        var meta: ArraySlice<UInt8> = []
-        for token in output.standardOutput.split(separator: 0, omittingEmptySubsequences: false) {
-            if expectPath {
-                if let current {
-                    mergePaths.paths[current, default: []].insert(String(decoding: token, as: UTF8.self))
-                    mergePaths.entries[current, default: []].append(Self.entry(meta: meta, path: Array(token)))
-                }
-                expectPath = false
-            } else if token.starts(with: "::".utf8) {
-                expectPath = true
-                meta = token
-            } else {
-                var hex = token[...]
-                while let first = hex.first, first == 0x0a { hex = hex.dropFirst() }
-                current = ObjectID(hex: hex).flatMap { positions[$0] }
-            }
-        }
-    }
-
-    /// A `diff-tree -c --raw` entry: `::<mode>... <id>... <status>` (two parents: three of each).
-    static func entry(meta: ArraySlice<UInt8>, path: [UInt8]) -> SyntheticRemerge.Entry {
-        let fields = meta.dropFirst(2).split(separator: 0x20)
-        guard fields.count == 7 else { return SyntheticRemerge.Entry(path: path, modes: [], blobs: []) }
-        let modes = fields[0..<3].map { UInt32(String(decoding: $0, as: UTF8.self), radix: 8) ?? 0 }
-        let blobs = fields[3..<6].map { ObjectID(hex: $0).flatMap { $0.isZero ? nil : $0 } }
-        return SyntheticRemerge.Entry(path: path, modes: modes, blobs: blobs)
-    }
-
-    /// Redoes the merges it can with ``SyntheticRemerge`` (only their kept paths) and delivers
-    /// them; returns their positions. The rest go through the whole-tree remerge.
-    func remergeKeptPaths(_ merges: [Int], _ metadata: [Int: Commit]) -> Set<Int> {
-        guard let synthetic else { return [] }
-        var candidates: [SyntheticRemerge.Candidate] = []
-        for position in merges where !mergePaths.all.contains(position) {
-            guard let commit = metadata[position], commit.parents.count == 2,
-                let entries = mergePaths.entries[position], !entries.isEmpty,
-                entries.allSatisfy({ entry in
-                    entry.modes.count == 3 && entry.modes.allSatisfy(SyntheticRemerge.isFileMode)
-                        && entry.blobs.allSatisfy { $0 != nil } && SyntheticRemerge.isPlainPath(entry.path)
-                }),
-                let bases = synthetic.graph.mergeBases(commit.parents[0], commit.parents[1]), bases.count == 1
-            else { continue }
-            candidates.append(SyntheticRemerge.Candidate(position: position, base: bases[0], entries: entries))
-        }
-        candidates = synthetic.checked(candidates)
-        let written = synthetic.write(candidates)
-        let diffs = synthetic.remergeDiffs(candidates.indices.compactMap { written[$0] })
-        var done = Set<Int>()
-        for (i, candidate) in candidates.enumerated() {
-            guard let id = written[i], var diff = diffs[id], diff.unmatchedSections == 0,
-                !SyntheticRemerge.hasMarkerLikeLine(diff)
-            else { continue }
-            diff.commit = ids[candidate.position]
-            deliver(candidate.position, diff, metadata)
-            done.insert(candidate.position)
-        }
-        return done
-    }
-
     func deliver(_ position: Int, _ diff: ParsedDiff, _ metadata: [Int: Commit], extra: [ReadProblem] = []) {
         guard var commit = metadata[position] else { return }
         commit.changes = diff.changes
-        if commit.isMerge && !mergePaths.all.contains(position) {
+        if commit.isMerge && !mergePaths.all {
             let keep = mergePaths.paths[position] ?? []
             commit.changes.removeAll { !keep.contains($0.newPath ?? $0.oldPath ?? "") }
         }

