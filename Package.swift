@@ -67,6 +67,7 @@ let package = Package(
         .testTarget(
             name: "CustodyCoreTests",
             dependencies: ["CustodyCore", "CustodyTestSupport"],
+            exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CustodyLedgerTests", dependencies: ["CustodyLedger"], swiftSettings: swiftSettings),
