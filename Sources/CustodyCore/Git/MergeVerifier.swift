@@ -104,7 +104,7 @@ struct MergeVerifier: Sendable {
         for path in lineMerges {
             guard let base = cache.read(path.base, from: blobs), let ours = cache.read(path.ours, from: blobs),
                 let theirs = cache.read(path.theirs, from: blobs), let recorded = cache.read(path.recorded, from: blobs),
-                ThreeWayMerge.merge(base: base, ours: ours, theirs: theirs) == recorded
+                ThreeWayMerge.gives(recorded, base: base, ours: ours, theirs: theirs)
             else { return false }
         }
         return true
@@ -200,17 +200,18 @@ struct MergeVerifier: Sendable {
         return (old, new)
     }
 
-    /// Blobs already read by a piece (consecutive merges often share versions); emptied when it
-    /// holds more than `limit` bytes.
+    /// Blobs already read by a piece, cut into lines (consecutive merges often share versions:
+    /// one merge's result is the next one's first parent); emptied when it holds more than
+    /// `limit` bytes.
     struct BlobCache {
         let limit: Int
-        private var blobs: [ObjectID: [UInt8]] = [:]
+        private var blobs: [ObjectID: ThreeWayMerge.Lines] = [:]
         private var bytes = 0
 
         init(limit: Int) { self.limit = limit }
 
         /// The blob, or nil when it is missing, not a blob, or larger than ``MergeVerifier/blobLimit``.
-        mutating func read(_ id: ObjectID, from source: GitBlobReader) -> [UInt8]? {
+        mutating func read(_ id: ObjectID, from source: GitBlobReader) -> ThreeWayMerge.Lines? {
             if let known = blobs[id] { return known }
             guard let read = source.read(id, limit: MergeVerifier.blobLimit + 1), read.count <= MergeVerifier.blobLimit
             else { return nil }
@@ -218,9 +219,10 @@ struct MergeVerifier: Sendable {
                 blobs.removeAll(keepingCapacity: true)
                 bytes = 0
             }
-            blobs[id] = read
-            bytes += read.count
-            return read
+            let lines = ThreeWayMerge.Lines(read)
+            blobs[id] = lines
+            bytes += read.count + 8 * lines.starts.count
+            return lines
         }
     }
 }

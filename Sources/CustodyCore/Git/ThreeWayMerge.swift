@@ -31,20 +31,60 @@ enum ThreeWayMerge {
 
     /// The merged bytes, or nil (conflict, binary, or undecided).
     static func merge(base: [UInt8], ours: [UInt8], theirs: [UInt8], margin: Int = defaultMargin) -> [UInt8]? {
-        if looksBinary(base) || looksBinary(ours) || looksBinary(theirs) { return nil }
-        if ours == theirs { return ours }
-        if base == ours { return theirs }
-        if base == theirs { return ours }
-        let b = Lines(base)
-        let o = Lines(ours)
-        let t = Lines(theirs)
-        guard let first = hunks(b, o, side: 0), let second = hunks(b, t, side: 1) else { return nil }
+        var out = Output(expected: nil)
+        guard merge(Lines(base), Lines(ours), Lines(theirs), margin: margin, into: &out) else { return nil }
+        return out.collected
+    }
+
+    /// Whether the clean merge is exactly `recorded`; false for a conflict, binary versions, an
+    /// undecided merge or any other result. The merge is compared as it is produced, never built.
+    static func gives(_ recorded: Lines, base: Lines, ours: Lines, theirs: Lines, margin: Int = defaultMargin) -> Bool {
+        var out = Output(expected: recorded.bytes)
+        return merge(base, ours, theirs, margin: margin, into: &out) && out.matches && out.position == recorded.bytes.count
+    }
+
+    /// Merged text as it is produced: collected, or compared with an expected file.
+    struct Output {
+        let expected: [UInt8]?
+        var collected: [UInt8] = []
+        var position = 0
+        var matches = true
+
+        init(expected: [UInt8]?) { self.expected = expected }
+
+        mutating func append(_ bytes: ArraySlice<UInt8>) {
+            guard let expected else {
+                collected += bytes
+                return
+            }
+            guard matches, !bytes.isEmpty else { return }
+            let end = position + bytes.count
+            guard end <= expected.count else {
+                matches = false
+                return
+            }
+            let same = expected.withUnsafeBytes { whole in
+                bytes.withUnsafeBytes { part in memcmp(whole.baseAddress! + position, part.baseAddress!, bytes.count) == 0 }
+            }
+            if same { position = end } else { matches = false }
+        }
+    }
+
+    static func merge(_ b: Lines, _ o: Lines, _ t: Lines, margin: Int, into out: inout Output) -> Bool {
+        if looksBinary(b.bytes) || looksBinary(o.bytes) || looksBinary(t.bytes) { return false }
+        if o.bytes == t.bytes || b.bytes == t.bytes {
+            o.append(0..<o.count, to: &out)
+            return true
+        }
+        if b.bytes == o.bytes {
+            t.append(0..<t.count, to: &out)
+            return true
+        }
+        guard let first = hunks(b, o, side: 0), let second = hunks(b, t, side: 1) else { return false }
         let hunks = (first + second).sorted {
             ($0.base.lowerBound, $0.base.upperBound, $0.side) < ($1.base.lowerBound, $1.base.upperBound, $1.side)
         }
         let sides = [o, t]
-        var out: [UInt8] = []
-        out.reserveCapacity(max(ours.count, theirs.count))
         var position = 0
         var k = 0
         while k < hunks.count {
@@ -62,17 +102,18 @@ enum ThreeWayMerge {
             if let only = group.first?.side, group.allSatisfy({ $0.side == only }) {
                 render(group, side: sides[only], base: b, range: start..<end, into: &out)
             } else {
-                var one: [UInt8] = []
-                var two: [UInt8] = []
+                var one = Output(expected: nil)
+                var two = Output(expected: nil)
                 render(group.filter { $0.side == 0 }, side: o, base: b, range: start..<end, into: &one)
                 render(group.filter { $0.side == 1 }, side: t, base: b, range: start..<end, into: &two)
-                guard one == two else { return nil }
-                out += one
+                guard one.collected == two.collected else { return false }
+                out.append(one.collected[...])
             }
+            if !out.matches { return false }
             position = end
         }
         b.append(position..<b.count, to: &out)
-        return out
+        return true
     }
 
     /// One side's change: base lines `base` replaced by the side's lines `lines`.
@@ -117,7 +158,7 @@ enum ThreeWayMerge {
     }
 
     /// The side's text over the base range `range`: base lines outside its hunks, its lines inside.
-    static func render(_ hunks: [Hunk], side: Lines, base: Lines, range: Range<Int>, into out: inout [UInt8]) {
+    static func render(_ hunks: [Hunk], side: Lines, base: Lines, range: Range<Int>, into out: inout Output) {
         var position = range.lowerBound
         for hunk in hunks {
             base.append(position..<hunk.base.lowerBound, to: &out)
@@ -185,9 +226,9 @@ enum ThreeWayMerge {
             }
         }
 
-        func append(_ lines: Range<Int>, to out: inout [UInt8]) {
+        func append(_ lines: Range<Int>, to out: inout Output) {
             guard !lines.isEmpty else { return }
-            out.append(contentsOf: bytes[starts[lines.lowerBound]..<starts[lines.upperBound]])
+            out.append(bytes[starts[lines.lowerBound]..<starts[lines.upperBound]])
         }
     }
 }

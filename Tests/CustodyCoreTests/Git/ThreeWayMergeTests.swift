@@ -120,6 +120,16 @@ struct ThreeWayMergeTests {
             let git = try Self.gitMergeFile(ours: files[1].0, base: files[0].0, theirs: files[2].0)
             // With git's own rule: the same answer; with the default margin: never a clean
             // merge that git does not make.
+            let lines = files.map { ThreeWayMerge.Lines($0.1) }
+            let gives = ThreeWayMerge.gives(ThreeWayMerge.Lines(git.output), base: lines[0], ours: lines[1], theirs: lines[2])
+            #expect(gives == (git.status == 0 && careful != nil), "round \(round)")
+            if let careful, !careful.isEmpty {
+                // One byte more or less is never the same merge.
+                let shorter = ThreeWayMerge.Lines(Array(careful.dropLast()))
+                #expect(!ThreeWayMerge.gives(shorter, base: lines[0], ours: lines[1], theirs: lines[2]), "round \(round)")
+                let longer = ThreeWayMerge.Lines(careful + [0x0a])
+                #expect(!ThreeWayMerge.gives(longer, base: lines[0], ours: lines[1], theirs: lines[2]), "round \(round)")
+            }
             if git.status == 0 {
                 #expect(exact == git.output, "round \(round)")
                 #expect(careful == nil || careful == git.output, "round \(round)")
