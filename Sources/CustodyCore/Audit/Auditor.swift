@@ -87,11 +87,16 @@ package struct Auditor: Sendable {
         let started = clock.now
         let startedAt = ISODate.utc(Int64(Date().timeIntervalSince1970))
 
-        let roots = try repository.rootCommits().map(\.description)
+        // One walk of the selection gives its order, its parents (merge bases) and, for the
+        // default selection, the repository's root commits.
+        var options = HistoryOptions(refs: configuration.refs, jobs: configuration.jobs)
+        let graph = try repository.commitGraph(options)
+        let roots =
+            configuration.refs == .branchesAndTags
+            ? graph.roots.map(\.description) : try repository.rootCommits().map(\.description)
         let base = roots.isEmpty ? AuditBaseline.empty : try baseline(roots)
 
-        var options = HistoryOptions(refs: configuration.refs, jobs: configuration.jobs)
-        let selected = try repository.commitIDs(options)
+        let selected = graph.ids
         options.excluding = Set(selected.filter { base.commits[$0.description] != nil })
         let toRead = selected.count - options.excluding.count
 
@@ -115,7 +120,7 @@ package struct Auditor: Sendable {
         let analyzers = configuration.analyzers
         let summary: HistorySummary
         if toRead > 0 {
-            summary = try repository.readHistory(options) { index, commit in
+            summary = try repository.readHistory(options, graph: graph) { index, commit in
                 let author = resolver.resolve(name: commit.author.name, email: commit.author.email)
                 let committer = resolver.resolve(name: commit.committer.name, email: commit.committer.email)
                 var findings = detectors.scan(commit, blobs: blobs)

@@ -43,6 +43,11 @@ struct CommitGraph: Sendable {
 
     func position(of id: ObjectID) -> Int32? { index[id] }
 
+    /// The commits without parents (sorted by id), as `rev-list --max-parents=0` lists them.
+    var roots: [ObjectID] {
+        ids.indices.filter { parentStart[$0] == parentStart[$0 + 1] }.map { ids[$0] }.sorted()
+    }
+
     /// The best common ancestors of two commits, or nil when they cannot be known from the
     /// selection (a parent outside it was needed).
     func mergeBases(_ a: ObjectID, _ b: ObjectID) -> [ObjectID]? {

@@ -179,13 +179,22 @@ package struct GitRepository: Sendable {
     /// position in ``commitIDs(_:)``, so results sorted by index never depend on `jobs`. Missing
     /// objects become `problems`, never a throw.
     /// - Throws: ``CustodyError`` when the refs or the commit list cannot be read at all.
+    /// - Parameter graph: the selection's ``commitGraph(_:)`` when the caller already has it.
     package func readHistory(
         _ options: HistoryOptions,
         consumer: @escaping @Sendable (_ index: Int, _ commit: Commit) -> Void
     ) throws -> HistorySummary {
+        try readHistory(options, graph: nil, consumer: consumer)
+    }
+
+    func readHistory(
+        _ options: HistoryOptions,
+        graph given: CommitGraph?,
+        consumer: @escaping @Sendable (_ index: Int, _ commit: Commit) -> Void
+    ) throws -> HistorySummary {
         let tips = try refs(options.refs)
         // The parent graph (rev-list --parents) gives merge bases to the merge verifier.
-        let graph = options.verifyMerges ? try commitGraph(options) : nil
+        let graph = options.verifyMerges ? try given ?? commitGraph(options) : nil
         let ids =
             if let graph {
                 options.excluding.isEmpty ? graph.ids : graph.ids.filter { !options.excluding.contains($0) }
