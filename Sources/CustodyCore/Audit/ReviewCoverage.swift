@@ -89,15 +89,7 @@ package struct ReviewCoverage: Hashable, Sendable, Codable {
             order.append(commit)
         }
         flaggedCommits = order.count
-        var keysByPerson: [String: Set<[UInt8]>] = [:]
-        var ownerOfKey: [[UInt8]: String] = [:]
-        for person in roster.people {
-            for line in person.keys {
-                guard let raw = SSHPublicKey(line: line)?.ed25519PublicKey else { continue }
-                keysByPerson[person.id, default: []].insert(raw)
-                if ownerOfKey[raw] == nil { ownerOfKey[raw] = person.id }
-            }
-        }
+        let (keysByPerson, ownerOfKey) = Self.registeredKeys(roster)
         var latest: [String: String] = [:]
         var reviewers: [String: Int] = [:]
         var listed: [Verdict] = []
@@ -137,17 +129,27 @@ package struct ReviewCoverage: Hashable, Sendable, Codable {
         verdicts.last { $0.commit == commit && $0.counted }
     }
 
+    /// The Ed25519 keys the roster registers, by person, and the first person each key is
+    /// registered to.
+    static func registeredKeys(_ roster: Roster) -> (byPerson: [String: Set<[UInt8]>], owner: [[UInt8]: String]) {
+        var byPerson: [String: Set<[UInt8]>] = [:]
+        var owner: [[UInt8]: String] = [:]
+        for person in roster.people {
+            for line in person.keys {
+                guard let raw = SSHPublicKey(line: line)?.ed25519PublicKey else { continue }
+                byPerson[person.id, default: []].insert(raw)
+                if owner[raw] == nil { owner[raw] = person.id }
+            }
+        }
+        return (byPerson, owner)
+    }
+
     /// Counted `cleared` verdicts as review evidence for the policy (`require: review`).
     ///
     /// Only a counted verdict that clears the commit is evidence that someone reviewed and
     /// approved it; the policy then applies its own reviewer predicate and excludes the author.
     package static func reviewEvidence(_ verdicts: [LedgerVerdict], roster: Roster) -> [RecordedReview] {
-        var keysByPerson: [String: Set<[UInt8]>] = [:]
-        for person in roster.people {
-            for line in person.keys {
-                if let raw = SSHPublicKey(line: line)?.ed25519PublicKey { keysByPerson[person.id, default: []].insert(raw) }
-            }
-        }
+        let keysByPerson = registeredKeys(roster).byPerson
         return verdicts.filter { $0.verdict == "cleared" && keysByPerson[$0.reviewer]?.contains($0.reviewerKey) == true }
             .map { RecordedReview(commit: $0.commit.lowercased(), reviewerID: $0.reviewer) }
     }

@@ -100,7 +100,7 @@ package struct ProvenanceAuditPass: AuditReportPass {
             revision: snapshot.revision,
             files: provenance.files,
             shares: provenance.overall,
-            unknownLines: provenance.overall.roster.first { $0.key == "not on the roster" }?.lines ?? 0,
+            unknownLines: provenance.overall.roster.first { $0.key == ProvenanceReport.notOnRoster }?.lines ?? 0,
             flaggedLines: provenance.flagged.reduce(0) { $0 + $1.endLine - $1.startLine + 1 },
             findingsStillPresent: present,
             findingsGone: gone,

@@ -54,6 +54,10 @@ package struct ProvenanceReport: Hashable, Sendable, Codable {
     package var problems: [ReadProblem]
 
     static let unknownKey = "(unknown identity)"
+
+    /// The roster share of identities not on the roster.
+
+    static let notOnRoster = "not on the roster"
     static let notRecorded = "(not recorded)"
 
     /// Builds the report.
@@ -119,7 +123,7 @@ package struct ProvenanceReport: Hashable, Sendable, Codable {
                 citizenship = ProvenanceReport.unknownKey
                 usPerson = ProvenanceReport.unknownKey
                 clearance = ProvenanceReport.unknownKey
-                roster = "not on the roster"
+                roster = ProvenanceReport.notOnRoster
                 return
             }
             person = p.id
