@@ -1,4 +1,4 @@
-import CustodyCore
+@testable import CustodyCore
 import CustodyTestSupport
 import Foundation
 import Testing
@@ -186,5 +186,18 @@ final class ThrowawayGnuPG {
         #expect(GPGVerifier.fingerprint("openpgp4fpr:1234") == nil)
         let bad = yaml.replacingOccurrences(of: "openpgp4fpr:\(fingerprint)", with: "openpgp4fpr:XYZ")
         #expect(throws: RosterValidationError.self) { try RosterLoader.parse(Array(bad.utf8), file: "roster.yaml") }
+    }
+
+    @Test func aLongKeyIDNamesAKeyOnlyWhenItIsUnique() {
+        let one = "AAAA1111BBBB2222CCCC3333DDDD4444EEEE5555"
+        let two = "FFFF66660000777788889999DDDD4444EEEE5555"
+        let three = "1234123412341234123412340000000012345678"
+        let verifier = GPGVerifier(gpgPath: "/bin/false", home: "/nonexistent", owners: [one: ["alice"], two: ["mallory"], three: ["bob"]])
+        #expect(verifier.people(forKey: one)?.people == ["alice"])
+        #expect(verifier.people(forKey: one.lowercased())?.people == ["alice"])
+        // Both alice's and mallory's keys end with this long id: neither is named.
+        #expect(verifier.people(forKey: "DDDD4444EEEE5555") == nil)
+        #expect(verifier.people(forKey: "0000000012345678")?.people == ["bob"])
+        #expect(verifier.people(forKey: "12345678") == nil)
     }
 }

@@ -85,7 +85,11 @@ package final class GPGVerifier: Sendable {
             }
             _ = run(gpg, ["--homedir", home, "--batch", "--import"], stdin: input)
         }
-        if let keyring, let data = FileManager.default.contents(atPath: keyring), data.count < 64 << 20 {
+        if let keyring,
+            let size = (try? FileManager.default.attributesOfItem(atPath: keyring))?[.size] as? NSNumber,
+            size.intValue < 64 << 20,
+            let data = FileManager.default.contents(atPath: keyring), data.count < 64 << 20
+        {
             _ = run(gpg, ["--homedir", home, "--batch", "--import"], stdin: Array(data))
         }
         return GPGVerifier(gpgPath: gpg, home: home, owners: owners)
@@ -95,9 +99,12 @@ package final class GPGVerifier: Sendable {
     func people(forKey key: String) -> (fingerprint: String, people: [String])? {
         let key = key.uppercased()
         if let people = owners[key] { return (key, people) }
+        // A long key id names a key only when exactly one registered fingerprint ends with it
+        // (long ids can be made to collide).
         guard key.count == 16 else { return nil }
-        for (fingerprint, people) in owners where fingerprint.hasSuffix(key) { return (fingerprint, people) }
-        return nil
+        let matches = owners.filter { $0.key.hasSuffix(key) }
+        guard matches.count == 1, let only = matches.first else { return nil }
+        return (only.key, only.value)
     }
 
     /// Verifies a detached armored signature over `payload`.
