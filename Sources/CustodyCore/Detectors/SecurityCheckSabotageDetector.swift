@@ -324,12 +324,17 @@ struct SecurityCheckSabotageDetector: Detector {
         let inCryptoLibrary = !components.isDisjoint(with: Self.cryptoLibraryComponents)
         let lowerName = BuildFiles.fileName(path).lowercased()
         let checkCrypto = language != .other && language != .yaml && !isTest && !isVendored
-        var compact = CompactLine()
+        // File-level literal prefilter: a line matches a pattern only if the concatenation of all
+        // added lines, compacted the same way, matches it too; one pass rules out most files.
+        guard Self.lineTable.matchesSomewhere(compacting: change.addedLines.storage) else { return }
+        var compact: [UInt8] = []
         var reportedCount = 0
         let isCI = role == .ciWorkflow
         for line in change.addedLines {
-            compact.load(line.text)
-            if compact.bytes.count < 6 { continue }
+            // As `CompactLine` keeps it: lowercased, spaces, tabs and carriage returns dropped.
+            compact.removeAll(keepingCapacity: true)
+            for byte in line.text where byte != 0x20 && byte != 0x09 && byte != 0x0d { compact.append(BuildText.lower(byte)) }
+            if compact.count < 6 { continue }
             // Comments and YAML descriptions mention options without setting them.
             if Self.isComment(line.text, language: language) || Self.isDescription(line.text) { continue }
             func report(_ rule: DetectorRule, _ label: String, severity: Severity? = nil) {
@@ -341,7 +346,7 @@ struct SecurityCheckSabotageDetector: Detector {
                     severity: severity
                 ))
             }
-            let matched = Self.lineTable.matches(compact.bytes)
+            let matched = Self.lineTable.matches(compact)
             guard !matched.isEmpty else { continue }
             if let p = matched.first(where: { Self.sandboxRange.contains($0) }) {
                 // In CI the option concerns the CI job's own build tools, not the product.
