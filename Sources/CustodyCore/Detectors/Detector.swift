@@ -47,6 +47,9 @@ package struct DetectionContext: Sendable {
     /// detector asks ``gates(for:)``, which works them out on demand otherwise.
     var literalGates: [String: LiteralGates] = [:]
 
+    /// The build role of each changed path (several build detectors ask), filled by the suite.
+    var buildRoles: [String: BuildFiles.Role] = [:]
+
     package init(commit: Commit, blobs: any BlobSource, explainer: Explainer = Explainer()) {
         self.commit = commit
         self.blobs = blobs

@@ -18,6 +18,7 @@ package struct DetectorSuite: Sendable {
             let path = change.path
             if context.pathTraits[path] == nil {
                 context.pathTraits[path] = FileTraits(path: path)
+                context.buildRoles[path] = BuildFiles.role(of: path)
             } else {
                 distinctPaths = false
             }

@@ -83,6 +83,13 @@ extension DetectionContext {
     }
 }
 
+extension DetectionContext {
+    /// The build role of a changed path: worked out once per commit by the suite, or here.
+    func buildRole(of path: String) -> BuildFiles.Role {
+        buildRoles[path] ?? BuildFiles.role(of: path)
+    }
+}
+
 extension ByteScan {
     /// True when a digit, a dot and a digit follow each other somewhere (an IPv4 address needs it).
     static func hasDottedDigits(_ text: ArraySlice<UInt8>) -> Bool {

@@ -67,7 +67,7 @@ struct SecurityCheckSabotageDetector: Detector {
     func scan(_ change: FileChange, context: DetectionContext, into findings: inout [Finding]) {
         guard change.kind != .delete else { return }
         let path = change.path
-        let role = BuildFiles.role(of: path)
+        let role = context.buildRole(of: path)
         if role == .cmake || role == .autoconf || role == .meson {
             scanProbes(change, role: role, context: context, into: &findings)
         }
@@ -313,20 +313,21 @@ struct SecurityCheckSabotageDetector: Detector {
     ]
 
     private func scanLines(_ change: FileChange, role: BuildFiles.Role, context: DetectionContext, into findings: inout [Finding]) {
+        // File-level literal prefilter: a line matches a pattern only if the concatenation of all
+        // added lines, compacted the same way, matches it too; one pass rules out most files.
+        guard Self.lineTable.matchesSomewhere(compacting: change.addedLines.storage) else { return }
         let path = change.path
         let language = BuildFiles.language(of: path)
         let isTest = BuildFiles.isTestPath(path)
         let isVendored = BuildFiles.isVendoredPath(path)
-        let isDocs = [".md", ".rst", ".txt", ".html", ".adoc", ".1", ".3", ".po"].contains { path.lowercased().hasSuffix($0) }
+        let lowerPath = path.lowercased()
+        let isDocs = [".md", ".rst", ".txt", ".html", ".adoc", ".1", ".3", ".po"].contains { lowerPath.hasSuffix($0) }
             && role == .other
         guard !isDocs else { return }
         let components = Set(path.lowercased().split(separator: "/").map(String.init))
         let inCryptoLibrary = !components.isDisjoint(with: Self.cryptoLibraryComponents)
         let lowerName = BuildFiles.fileName(path).lowercased()
         let checkCrypto = language != .other && language != .yaml && !isTest && !isVendored
-        // File-level literal prefilter: a line matches a pattern only if the concatenation of all
-        // added lines, compacted the same way, matches it too; one pass rules out most files.
-        guard Self.lineTable.matchesSomewhere(compacting: change.addedLines.storage) else { return }
         var compact: [UInt8] = []
         var reportedCount = 0
         let isCI = role == .ciWorkflow
