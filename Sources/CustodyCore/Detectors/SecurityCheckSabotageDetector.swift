@@ -404,7 +404,7 @@ struct SecurityCheckSabotageDetector: Detector {
     private func scanRemovedSandboxCalls(_ change: FileChange, context: DetectionContext, into findings: inout [Finding]) {
         guard change.kind == .modify || change.kind == .rename, let oldID = change.oldBlob, let newID = change.newBlob else { return }
         let language = BuildFiles.language(of: change.path)
-        guard [.c, .go, .rust].contains(language), BuildFiles.sensitiveAreas(of: change.path).contains(.sandbox),
+        guard [.c, .go, .rust].contains(language), BuildFiles.touchesSandbox(change.path),
             !BuildFiles.isTestPath(change.path)
         else { return }
         guard let old = context.blobs.read(oldID, limit: Self.blobLimit), let new = context.blobs.read(newID, limit: Self.blobLimit)
