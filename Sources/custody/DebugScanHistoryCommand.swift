@@ -25,13 +25,24 @@ struct DebugScanHistoryCommand: AsyncParsableCommand {
     @Option(help: "Number of git processes (default: number of cores).")
     var jobs: Int?
 
+    @Flag(name: .customLong("all-detectors"), help: "Run every registered detector (as the audit does), not only the content detectors.")
+    var allDetectors = false
+
+    @Option(help: "Read the history into memory first (blobs the detectors read are cached in a warm-up pass), then time this many detector passes over it on one thread and print each pass and the median (throughput benchmark).")
+    var passes: Int?
+
     func run() async throws {
         guard let threshold = Severity(rawValue: show) else { throw CustodyExit.usage }
         let repo: GitRepository
         do { repo = try GitRepository(path: repository) } catch { throw reportError(error) }
         let blobs = try repo.blobReader()
         defer { blobs.close() }
-        let suite = DetectorSuite(detectors: DetectorRegistry.content)
+        let suite = DetectorSuite(detectors: allDetectors ? DetectorRegistry.all : DetectorRegistry.content)
+        if let passes {
+            guard passes >= 1 else { throw CustodyExit.usage }
+            try benchmark(repo: repo, blobs: blobs, suite: suite, passes: passes)
+            return
+        }
         struct Tally {
             var commits = 0
             var bytes = 0
@@ -75,6 +86,60 @@ struct DebugScanHistoryCommand: AsyncParsableCommand {
             "repository \(repository): \(t.commits) commits, \(t.bytes) added bytes, wall \(String(format: "%.1f", wallSeconds)) s, detectors \(String(format: "%.2f", detectorSeconds)) s CPU (\(String(format: "%.1f", Double(t.bytes) / 1e6 / max(detectorSeconds, 1e-9))) MB/s per core), unreadable \(summary.problems.count); findings: \(severities.joined(separator: " "))"
         )
         for (rule, count) in t.byRule.sorted(by: { $0.key < $1.key }) { print("  \(rule): \(count)") }
+    }
+}
+
+extension DebugScanHistoryCommand {
+    /// Reads every commit into memory, runs one untimed warm-up pass that also caches the blobs
+    /// the detectors read, then times `passes` detector passes over the commits in history order
+    /// on one thread: only the detectors' work is measured (no git, no parsing, no blob reads).
+    func benchmark(repo: GitRepository, blobs: some BlobSource, suite: DetectorSuite, passes: Int) throws {
+        let collected = Mutex<[(Int, Commit)]>([])
+        let options = HistoryOptions(refs: allRefs ? .allRefs : .branchesAndTags, jobs: jobs)
+        _ = try repo.readHistory(options) { index, commit in
+            collected.withLock { $0.append((index, commit)) }
+        }
+        let commits = collected.withLock { $0 }.sorted { $0.0 < $1.0 }.map(\.1)
+        let bytes = commits.reduce(0) { $0 + $1.changes.reduce(0) { $0 + $1.addedLines.byteCount } }
+        let cache = CachingBlobSource(blobs)
+        var findings = 0
+        for commit in commits { findings += suite.scan(commit, blobs: cache).count }
+        let clock = ContinuousClock()
+        var speeds: [Double] = []
+        for pass in 1...passes {
+            var count = 0
+            let elapsed = clock.measure {
+                for commit in commits { count += suite.scan(commit, blobs: cache).count }
+            }
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let speed = Double(bytes) / 1e6 / max(seconds, 1e-9)
+            speeds.append(speed)
+            print("pass \(pass): \(String(format: "%.3f", seconds)) s, \(String(format: "%.1f", speed)) MB/s, \(count) findings")
+        }
+        let median = speeds.sorted()[speeds.count / 2]
+        print(
+            "repository \(repository): \(commits.count) commits, \(bytes) added bytes, \(suite.detectors.count) detectors, \(findings) findings; median of \(passes): \(String(format: "%.1f", median)) MB/s"
+        )
+    }
+}
+
+/// Remembers every blob read (benchmark only: the history's blobs must fit in memory).
+final class CachingBlobSource<Base: BlobSource>: BlobSource {
+    let base: Base
+    let cache = Mutex<[ObjectID: [UInt8]?]>([:])
+
+    init(_ base: Base) { self.base = base }
+
+    func read(_ id: ObjectID, limit: Int) -> [UInt8]? {
+        if let hit = cache.withLock({ $0[id] }) {
+            guard let bytes = hit else { return nil }
+            return bytes.count > limit ? Array(bytes.prefix(limit)) : bytes
+        }
+        // Read with the largest limit any detector uses, so one entry serves every caller.
+        let bytes = base.read(id, limit: max(limit, 64 << 20))
+        cache.withLock { $0[id] = .some(bytes) }
+        guard let bytes else { return nil }
+        return bytes.count > limit ? Array(bytes.prefix(limit)) : bytes
     }
 }
 

@@ -173,13 +173,19 @@ package enum BuildFiles {
             out.insert(.crypto)
             break
         }
+        if touchesSandbox(path) { out.insert(.sandbox) }
+        return out
+    }
+
+    /// Whether ``sensitiveAreas(of:)`` holds `.sandbox`, without working out the other areas.
+    static func touchesSandbox(_ path: String) -> Bool {
+        let lower = path.lowercased()
         for word in ["sandbox", "seccomp", "landlock", "pledge", "capsicum", "jail", "seatbelt", "apparmor",
             "selinux"]
         where lower.contains(word) {
-            out.insert(.sandbox)
-            break
+            return true
         }
-        return out
+        return false
     }
 
     /// The source language of a path, from its extension or name.

@@ -67,7 +67,11 @@ struct BuildTamperingDetector: Detector {
 
     /// Whether the file's changes are build logic this detector judges.
     static func isBuildLogic(_ path: String) -> Bool {
-        let role = BuildFiles.role(of: path)
+        isBuildLogic(path, role: BuildFiles.role(of: path))
+    }
+
+    /// ``isBuildLogic(_:)`` with the path's role already known.
+    static func isBuildLogic(_ path: String, role: BuildFiles.Role) -> Bool {
         if BuildFiles.isBuildScript(role) { return true }
         if role == .shellScript {
             let lower = path.lowercased()
@@ -123,8 +127,9 @@ struct BuildTamperingDetector: Detector {
     }
 
     func scan(_ change: FileChange, context: DetectionContext, into findings: inout [Finding]) {
-        guard change.kind != .delete, !change.addedLines.isEmpty, Self.isBuildLogic(change.path) else { return }
-        let role = BuildFiles.role(of: change.path)
+        guard change.kind != .delete, !change.addedLines.isEmpty else { return }
+        let role = context.buildRole(of: change.path)
+        guard Self.isBuildLogic(change.path, role: role) else { return }
         let isMake = role == .make || role == .autoconf
         var total: ShellSignals = []
         var signalLines: [(AddedLine, ShellSignals)] = []

@@ -200,55 +200,31 @@ struct LinePattern: Sendable {
     }
 }
 
-/// Many ASCII literals found in one pass (the literal prefilter of the build detectors): each
-/// position is checked only against the literals that start with the same two bytes, so a line
-/// is scanned once however many literals there are.
+/// Many ASCII literals found in one pass (the literal prefilter of the build detectors), ASCII
+/// case ignored. Literals shorter than two bytes are never found. The search is an
+/// Aho–Corasick automaton (``MultiMatcher``): one table step per byte however many literals.
 struct LiteralSet: Sendable {
     /// The literals, lowercased.
     let literals: [[UInt8]]
-    private let heads: [Int32]
-    private let next: [Int32]
+    private let matcher: MultiMatcher
+    /// For each needle of `matcher`, the index of its literal.
+    private let literalOf: [Int]
 
     init(_ literals: [[UInt8]]) {
         let lowered = literals.map { $0.map(BuildText.lower) }
         self.literals = lowered
-        var heads = [Int32](repeating: -1, count: 65536)
-        var next = [Int32](repeating: -1, count: lowered.count)
-        for (index, literal) in lowered.enumerated().reversed() where literal.count >= 2 {
-            let key = Int(literal[0]) << 8 | Int(literal[1])
-            next[index] = heads[key]
-            heads[key] = Int32(index)
-        }
-        self.heads = heads
-        self.next = next
+        let searched = lowered.indices.filter { lowered[$0].count >= 2 }
+        self.matcher = MultiMatcher(bytes: searched.map { lowered[$0] }, caseInsensitive: true)
+        self.literalOf = searched
     }
 
     /// Which literals occur in `bytes` (ASCII case ignored).
     func found(in bytes: some Collection<UInt8>) -> [Bool] {
         var hits = [Bool](repeating: false, count: literals.count)
         let scan: (UnsafeBufferPointer<UInt8>) -> Void = { buffer in
-            let n = buffer.count
-            guard n >= 2 else { return }
-            self.heads.withUnsafeBufferPointer { heads in
-                self.next.withUnsafeBufferPointer { next in
-                    var previous = BuildText.lower(buffer[0])
-                    var i = 0
-                    while i < n - 1 {
-                        let current = BuildText.lower(buffer[i + 1])
-                        var index = heads[Int(previous) << 8 | Int(current)]
-                        while index >= 0 {
-                            let literal = self.literals[Int(index)]
-                            if !hits[Int(index)], i + literal.count <= n {
-                                var j = 2
-                                while j < literal.count, BuildText.lower(buffer[i + j]) == literal[j] { j += 1 }
-                                if j == literal.count { hits[Int(index)] = true }
-                            }
-                            index = next[Int(index)]
-                        }
-                        previous = current
-                        i += 1
-                    }
-                }
+            self.matcher.scan(buffer) { match in
+                hits[self.literalOf[match.needle]] = true
+                return true
             }
         }
         if bytes.withContiguousStorageIfAvailable(scan) == nil {
@@ -280,9 +256,20 @@ struct PatternTable: Sendable {
         set = LiteralSet(unique)
     }
 
+    /// Whether any pattern matches `text` compacted as ``CompactLine`` does (spaces, tabs and
+    /// carriage returns dropped, ASCII lowercased). Given the concatenated added lines of a file,
+    /// false proves that no single line matches: a literal in a line is in the concatenation.
+    func matchesSomewhere(compacting text: [UInt8]) -> Bool {
+        var compact: [UInt8] = []
+        compact.reserveCapacity(text.count)
+        for byte in text where byte != 0x20 && byte != 0x09 && byte != 0x0d { compact.append(BuildText.lower(byte)) }
+        return !matches(compact).isEmpty
+    }
+
     /// Indices of the patterns that match the (compact, lowercased) line.
     func matches(_ bytes: some Collection<UInt8>) -> [Int] {
         let hits = set.found(in: bytes)
+        guard hits.contains(true) else { return [] }
         var out: [Int] = []
         for p in patterns.indices where all[p].allSatisfy({ hits[$0] }) && (any[p].isEmpty || any[p].contains { hits[$0] }) {
             out.append(p)

@@ -224,6 +224,31 @@ enum ByteScan {
 }
 
 extension ByteScan {
+    /// True when ``normalized(_:)`` would join two string literals somewhere in the line: a
+    /// quote followed by blanks, an optional `+` or `.`, blanks and a quote. Without a join and
+    /// without a backslash, the normalized line is the line lowercased, so a case-insensitive
+    /// literal search of the line itself tells whether the normalized one holds the literal.
+    static func normalizationJoins(_ line: ArraySlice<UInt8>) -> Bool {
+        var i = line.startIndex
+        let end = line.endIndex
+        while i < end {
+            let b = line[i]
+            if b == 0x22 || b == 0x27 || b == 0x60 {
+                var j = i + 1
+                while j < end, isSpace(line[j]) { j += 1 }
+                if j < end, line[j] == 0x2b || line[j] == 0x2e {
+                    j += 1
+                    while j < end, isSpace(line[j]) { j += 1 }
+                }
+                if j < end, j > i + 1 || line[j] == b, line[j] == 0x22 || line[j] == 0x27 || line[j] == 0x60 {
+                    return true
+                }
+            }
+            i += 1
+        }
+        return false
+    }
+
     /// The line as a reader would assemble it: ASCII-lowercased, string concatenations joined
     /// (`"ev" + "al"`, `'ev'.'al'`, `"ev""al"`), and `\xHH` escapes and `\NNN` octal escapes of
     /// printable characters decoded. Linear; the result is never longer than the line.

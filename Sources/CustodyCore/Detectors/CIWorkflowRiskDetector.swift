@@ -83,10 +83,10 @@ struct CIWorkflowRiskDetector: Detector {
 
     func scan(_ change: FileChange, context: DetectionContext, into findings: inout [Finding]) {
         guard change.kind != .delete, !change.addedLines.isEmpty else { return }
-        let role = BuildFiles.role(of: change.path)
+        let role = context.buildRole(of: change.path)
         if role == .ciWorkflow {
             scanWorkflow(change, context: context, into: &findings)
-        } else if role == .shellScript || BuildTamperingDetector.isBuildLogic(change.path) {
+        } else if role == .shellScript || BuildTamperingDetector.isBuildLogic(change.path, role: role) {
             scanEnvironmentExfiltration(change, lines: Array(change.addedLines), context: context, into: &findings)
         }
     }

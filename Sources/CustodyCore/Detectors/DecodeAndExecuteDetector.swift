@@ -129,7 +129,8 @@ struct DecodeAndExecuteDetector: Detector {
             guard line.text.count <= 64 * 1024 else { continue }
             // Prefilter: a marker as written, or quotes and escapes that normalization may join.
             guard Self.matcher.matchesAny(line.text) || ByteScan.contains(line.text, [0x5c])
-                || ByteScan.contains(line.text, [0x22]) || ByteScan.contains(line.text, [0x27])
+                || (ByteScan.contains(line.text, [0x22]) || ByteScan.contains(line.text, [0x27]))
+                    && ByteScan.normalizationJoins(line.text)
             else { continue }
             let lower = ByteScan.normalized(line.text)
             let hits = Self.hits(lower, language: traits.language)

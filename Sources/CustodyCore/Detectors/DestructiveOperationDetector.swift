@@ -89,9 +89,14 @@ struct DestructiveOperationDetector: Detector {
         let traits = context.traits(for: change)
         if traits.isLockfile || traits.isMinified || traits.isVendored || traits.isLocalization { return }
         var cap = FindingCap()
-        if traits.language.isCode, !traits.isDocumentation, traits.language != .shell, traits.language != .make {
+        let gates = context.gates(for: change)
+        if traits.language.isCode, !traits.isDocumentation, traits.language != .shell, traits.language != .make,
+            gates.contains(.destructiveWalk)
+        {
             scanWalks(change, traits: traits, context: context, cap: &cap, into: &findings)
         }
+        // Every line below needs a prefilter literal; none in the file means no line has one.
+        guard gates.contains(.destructiveOperation) else { return }
         for position in change.addedLines.indices {
             let line = change.addedLines[position]
             guard line.text.count <= 16 * 1024, Self.prefilter.matchesAny(line.text) else { continue }

@@ -42,6 +42,14 @@ package struct DetectionContext: Sendable {
     /// (the suite fills it; a context made elsewhere works it out on demand).
     var pathTraits: [String: FileTraits] = [:]
 
+    /// Which detectors' literals occur in each changed file's added text (see ``LiteralGates``),
+    /// worked out once per file by the suite when every path of the commit is distinct; a
+    /// detector asks ``gates(for:)``, which works them out on demand otherwise.
+    var literalGates: [String: LiteralGates] = [:]
+
+    /// The build role of each changed path (several build detectors ask), filled by the suite.
+    var buildRoles: [String: BuildFiles.Role] = [:]
+
     package init(commit: Commit, blobs: any BlobSource, explainer: Explainer = Explainer()) {
         self.commit = commit
         self.blobs = blobs

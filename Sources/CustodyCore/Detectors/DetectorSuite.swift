@@ -13,9 +13,21 @@ package struct DetectorSuite: Sendable {
     /// Scans the changes of `commit` and returns the findings, in a stable order.
     package func scan(_ commit: Commit, blobs: some BlobSource) -> [Finding] {
         var context = DetectionContext(commit: commit, blobs: blobs, explainer: explainer)
+        var distinctPaths = true
         for change in commit.changes {
             let path = change.path
-            if context.pathTraits[path] == nil { context.pathTraits[path] = FileTraits(path: path) }
+            if context.pathTraits[path] == nil {
+                context.pathTraits[path] = FileTraits(path: path)
+                context.buildRoles[path] = BuildFiles.role(of: path)
+            } else {
+                distinctPaths = false
+            }
+        }
+        // One pass over each file's added text for the literal gates of every detector.
+        if distinctPaths {
+            for change in commit.changes where change.newPath != nil && !change.addedLines.isEmpty {
+                context.literalGates[change.path] = LiteralGates(change.addedLines.storage[...])
+            }
         }
         var findings: [Finding] = []
         for detector in detectors {

@@ -40,9 +40,19 @@ enum FeatureProbes {
 
     /// Whether the text mentions any probe macro (a cheap literal prefilter).
     static func mentionsProbe(_ bytes: some Collection<UInt8>) -> Bool {
-        for needle in prefilter where BuildText.containsFolded(bytes, needle) { return true }
-        return false
+        // One pass for every macro (lowercase needles, ASCII case folded as `containsFolded` does).
+        let search: (UnsafeBufferPointer<UInt8>) -> Bool = { buffer in
+            var found = false
+            prefilterMatcher.scan(buffer) { _ in
+                found = true
+                return false
+            }
+            return found
+        }
+        return bytes.withContiguousStorageIfAvailable(search) ?? Array(bytes).withUnsafeBufferPointer(search)
     }
+
+    private static let prefilterMatcher = MultiMatcher(bytes: prefilter, caseInsensitive: true)
 
     private static let prefilter: [[UInt8]] = ["_source_compiles", "_source_runs", "ac_compile_ifelse",
         "ac_link_ifelse", "ac_run_ifelse", "ac_try_", ".compiles(", ".links(", ".run("].map(BuildText.fold)

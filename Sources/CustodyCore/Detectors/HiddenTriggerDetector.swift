@@ -97,6 +97,8 @@ struct HiddenTriggerDetector: Detector {
         guard change.newPath != nil else { return }
         let traits = context.traits(for: change)
         guard traits.language.isCode, !traits.isDocumentation, !traits.isMinified, !traits.isVendored else { return }
+        // Lines without a `matcher` marker are skipped below; none in the file means nothing to do.
+        guard context.gates(for: change).contains(.hiddenTrigger) else { return }
         let lines = change.addedLines
         var cap = FindingCap()
         var sinkOrAuth: [Int: (Group, String)] = [:]

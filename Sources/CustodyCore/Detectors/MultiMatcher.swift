@@ -7,6 +7,10 @@ struct MultiMatcher: Sendable {
     let needles: [[UInt8]]
     private let classOf: [UInt16]
     private let classCount: Int
+    /// The transition table, one row of `classCount` entries per state. Each entry is the next
+    /// state's row offset (`state * classCount`) shifted left by one, with the low bit set when
+    /// some needle ends in that state: the hot loop does one table load per byte and touches
+    /// the output lists only on a match.
     private let transitions: [Int32]
     /// For each state, the needles that end there (own output followed by fail-link outputs),
     /// flattened: `outputList[outputStart[s]..<outputStart[s + 1]]`, so the hot loop touches no
@@ -88,7 +92,10 @@ struct MultiMatcher: Sendable {
         self.needles = needles
         self.classOf = classOf
         self.classCount = classCount
-        self.transitions = table
+        precondition(goto.count * classCount < Int(Int32.max) / 2, "MultiMatcher: too many needles")
+        self.transitions = table.map { next in
+            Int32(Int(next) * classCount) << 1 | (outputs[Int(next)].isEmpty ? 0 : 1)
+        }
         var start: [Int32] = [0]
         var list: [Int32] = []
         for out in outputs {
@@ -104,21 +111,28 @@ struct MultiMatcher: Sendable {
     ///
     /// - Complexity: O(n + matches).
     func scan(_ text: ArraySlice<UInt8>, _ body: (Match) -> Bool) {
+        let base = text.startIndex
         text.withUnsafeBufferPointer { bytes in
-            transitions.withUnsafeBufferPointer { table in
-                classOf.withUnsafeBufferPointer { classes in
-                    var state = 0
-                    let width = classCount
-                    for i in 0..<bytes.count {
-                        state = Int(table[state &* width &+ Int(classes[Int(bytes[i])])])
+            scan(bytes) { match in body(Match(needle: match.needle, start: base + match.start)) }
+        }
+    }
+
+    /// ``scan(_:_:)`` over a buffer: match starts are offsets in it.
+    func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Match) -> Bool) {
+        transitions.withUnsafeBufferPointer { table in
+            classOf.withUnsafeBufferPointer { classes in
+                var row = 0
+                let width = classCount
+                for i in 0..<bytes.count {
+                    let entry = Int(table[row &+ Int(classes[Int(bytes[i])])])
+                    row = entry >> 1
+                    if entry & 1 != 0 {
+                        let state = row / width
                         let lo = Int(outputStart[state])
                         let hi = Int(outputStart[state &+ 1])
-                        if lo != hi {
-                            for k in lo..<hi {
-                                let n = Int(outputList[k])
-                                let start = text.startIndex + i + 1 - needleLengths[n]
-                                if !body(Match(needle: n, start: start)) { return }
-                            }
+                        for k in lo..<hi {
+                            let n = Int(outputList[k])
+                            if !body(Match(needle: n, start: i + 1 - needleLengths[n])) { return }
                         }
                     }
                 }
@@ -128,12 +142,19 @@ struct MultiMatcher: Sendable {
 
     /// True when any needle occurs.
     func matchesAny(_ text: ArraySlice<UInt8>) -> Bool {
-        var found = false
-        scan(text) { _ in
-            found = true
-            return false
+        text.withUnsafeBufferPointer { bytes in
+            transitions.withUnsafeBufferPointer { table in
+                classOf.withUnsafeBufferPointer { classes in
+                    var row = 0
+                    for i in 0..<bytes.count {
+                        let entry = Int(table[row &+ Int(classes[Int(bytes[i])])])
+                        if entry & 1 != 0 { return true }
+                        row = entry >> 1
+                    }
+                    return false
+                }
+            }
         }
-        return found
     }
 
     /// All occurrences, at most `limit`.

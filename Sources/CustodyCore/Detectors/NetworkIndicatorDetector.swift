@@ -106,6 +106,11 @@ struct NetworkIndicatorDetector: Detector {
         guard change.newPath != nil else { return }
         let traits = context.traits(for: change)
         if traits.isLockfile || traits.isMinified || traits.isVendored { return }
+        // Every finding needs a `matcher` marker on a line, or (in code) a dotted number that
+        // may be an IPv4 address; with neither anywhere in the added text there is nothing to do.
+        guard context.gates(for: change).contains(.network)
+            || traits.language.isCode && !traits.isDocumentation && ByteScan.hasDottedDigits(change.addedLines.storage[...])
+        else { return }
         let lines = change.addedLines
         var cap = FindingCap()
         var hits: [Int: LineHits] = [:]
@@ -114,7 +119,6 @@ struct NetworkIndicatorDetector: Detector {
         for position in lines.indices {
             let line = lines[position]
             guard line.text.count <= 64 * 1024 else { continue }
-            let isComment = CommentHeuristics.isCommentLine(line.text, language: traits.language)
             var lineHits = LineHits()
             Self.matcher.scan(line.text) { match in
                 let group = Self.groupOf[match.needle]
@@ -130,6 +134,8 @@ struct NetworkIndicatorDetector: Detector {
                 if group == .netUse, lineHits.net == nil { lineHits.net = word }
                 return true
             }
+            // Worked out only for lines with a marker (the address check below asks on its own).
+            let isComment = lineHits.groups.isEmpty ? false : CommentHeuristics.isCommentLine(line.text, language: traits.language)
             if !lineHits.groups.isEmpty, !isComment { hits[position] = lineHits }
             if let host = lineHits.host, cap.allow(Self.host) {
                 var severity: Severity = traits.isProductionCode && !isComment ? .high : .medium
@@ -146,8 +152,10 @@ struct NetworkIndicatorDetector: Detector {
                     )
                 )
             }
-            if traits.language.isCode, !traits.isDocumentation, !isComment, lineHits.host == nil,
-                let ip = Self.publicIPv4(in: line.text), !Self.versionWords.matchesAny(line.text), cap.allow(Self.address)
+            if traits.language.isCode, !traits.isDocumentation, lineHits.host == nil,
+                let ip = Self.publicIPv4(in: line.text),
+                !(lineHits.groups.isEmpty ? CommentHeuristics.isCommentLine(line.text, language: traits.language) : isComment),
+                !Self.versionWords.matchesAny(line.text), cap.allow(Self.address)
             {
                 let severity: Severity = traits.isProductionCode ? (ip.wellKnown ? .info : .medium) : .info
                 findings.append(

@@ -45,6 +45,7 @@ struct ObfuscatedPayloadDetector: Detector {
         "fromcharcode(", "chr(", "[char]", "bytes([", "bytearray([", "new byte[]", "new char[]", "[]byte{",
         "string(bytes:", "pack('c*'", "pack(\"c*\"", ".chr", "char(", "string.char(",
     ].map { Array($0.utf8) }
+    static let charCodeMatcher = MultiMatcher(bytes: charCodeMarkers, caseInsensitive: true)
 
     func scan(_ change: FileChange, context: DetectionContext, into findings: inout [Finding]) {
         guard change.newPath != nil else { return }
@@ -255,6 +256,8 @@ struct ObfuscatedPayloadDetector: Detector {
         let text = line.text
         guard ByteScan.contains(text, [0x28]) || ByteScan.contains(text, [0x5b]) || ByteScan.contains(text, [0x7b])
         else { return }
+        // The markers are lowercase and the matcher folds ASCII case: the same test as on `lower`.
+        guard Self.charCodeMatcher.matchesAny(text) else { return }
         let lower = ByteScan.lowercased(text)
         guard let marker = Self.charCodeMarkers.first(where: { ByteScan.contains(lower, $0) }) else { return }
         // Collect the numbers that follow the first marker (decimal or 0x), allowing separators.

@@ -266,6 +266,8 @@ struct OpaqueBinaryDetector: Detector {
     private static let markerWords: [[UInt8]] = ["#!/bin/", "/bin/sh", "/bin/bash", "eval ", "| sh", "head -c", "tail -c",
         "/dev/null", "$(", "export ", " then", "srcdir", "ld_preload", "curl ", "wget ", "base64 ", "chmod +x",
         "; do", "${", "exec ", "rm -rf", "xz -d", "| bash", "#include", "system(", "powershell"].map(BuildText.fold)
+    /// The marker words found in one pass (every word has at least two bytes, as `LiteralSet` needs).
+    private static let markerSet = LiteralSet(markerWords)
 
     /// Printable runs inside binary data that carry shell text or payload markers.
     /// True when at least 85% of the first 64 KiB are printable ASCII or whitespace.
@@ -296,7 +298,8 @@ struct OpaqueBinaryDetector: Detector {
                 found.append(marker)
             }
             var words: [String] = []
-            for word in markerWords where BuildText.firstFolded(run, word) != nil {
+            let hits = markerSet.found(in: run)
+            for (index, word) in markerWords.enumerated() where hits[index] {
                 words.append(String(decoding: word, as: UTF8.self))
             }
             if words.count >= 2, range.count >= 20 { found.append(contentsOf: words) }

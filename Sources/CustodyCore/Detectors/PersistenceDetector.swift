@@ -118,6 +118,8 @@ struct PersistenceDetector: Detector {
         guard traits.language.isCode || traits.language == .other, !traits.isDocumentation, !traits.isMinified,
             !traits.isVendored, !traits.isLockfile
         else { return }
+        // A line reports only with a marker of `matcher`; none in the file means none in a line.
+        guard context.gates(for: change).contains(.persistence) else { return }
         let lowerPath = change.path.lowercased()
         let isPackaging =
             lowerPath.contains("debian/") || lowerPath.contains("packaging") || lowerPath.contains("rpm/")

@@ -95,6 +95,8 @@ struct SecretLeakDetector: Detector {
         guard change.newPath != nil else { return }
         let traits = context.traits(for: change)
         if traits.isLockfile { return }
+        // No token prefix and no key header anywhere in the added text: nothing to find.
+        guard context.gates(for: change).contains(.secretLeak) else { return }
         let lines = change.addedLines
         var cap = FindingCap()
         let pathIsExample = change.path.lowercased().contains("example")

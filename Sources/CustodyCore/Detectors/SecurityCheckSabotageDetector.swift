@@ -67,7 +67,7 @@ struct SecurityCheckSabotageDetector: Detector {
     func scan(_ change: FileChange, context: DetectionContext, into findings: inout [Finding]) {
         guard change.kind != .delete else { return }
         let path = change.path
-        let role = BuildFiles.role(of: path)
+        let role = context.buildRole(of: path)
         if role == .cmake || role == .autoconf || role == .meson {
             scanProbes(change, role: role, context: context, into: &findings)
         }
@@ -313,23 +313,29 @@ struct SecurityCheckSabotageDetector: Detector {
     ]
 
     private func scanLines(_ change: FileChange, role: BuildFiles.Role, context: DetectionContext, into findings: inout [Finding]) {
+        // File-level literal prefilter: a line matches a pattern only if the concatenation of all
+        // added lines, compacted the same way, matches it too; one pass rules out most files.
+        guard Self.lineTable.matchesSomewhere(compacting: change.addedLines.storage) else { return }
         let path = change.path
         let language = BuildFiles.language(of: path)
         let isTest = BuildFiles.isTestPath(path)
         let isVendored = BuildFiles.isVendoredPath(path)
-        let isDocs = [".md", ".rst", ".txt", ".html", ".adoc", ".1", ".3", ".po"].contains { path.lowercased().hasSuffix($0) }
+        let lowerPath = path.lowercased()
+        let isDocs = [".md", ".rst", ".txt", ".html", ".adoc", ".1", ".3", ".po"].contains { lowerPath.hasSuffix($0) }
             && role == .other
         guard !isDocs else { return }
         let components = Set(path.lowercased().split(separator: "/").map(String.init))
         let inCryptoLibrary = !components.isDisjoint(with: Self.cryptoLibraryComponents)
         let lowerName = BuildFiles.fileName(path).lowercased()
         let checkCrypto = language != .other && language != .yaml && !isTest && !isVendored
-        var compact = CompactLine()
+        var compact: [UInt8] = []
         var reportedCount = 0
         let isCI = role == .ciWorkflow
         for line in change.addedLines {
-            compact.load(line.text)
-            if compact.bytes.count < 6 { continue }
+            // As `CompactLine` keeps it: lowercased, spaces, tabs and carriage returns dropped.
+            compact.removeAll(keepingCapacity: true)
+            for byte in line.text where byte != 0x20 && byte != 0x09 && byte != 0x0d { compact.append(BuildText.lower(byte)) }
+            if compact.count < 6 { continue }
             // Comments and YAML descriptions mention options without setting them.
             if Self.isComment(line.text, language: language) || Self.isDescription(line.text) { continue }
             func report(_ rule: DetectorRule, _ label: String, severity: Severity? = nil) {
@@ -341,7 +347,7 @@ struct SecurityCheckSabotageDetector: Detector {
                     severity: severity
                 ))
             }
-            let matched = Self.lineTable.matches(compact.bytes)
+            let matched = Self.lineTable.matches(compact)
             guard !matched.isEmpty else { continue }
             if let p = matched.first(where: { Self.sandboxRange.contains($0) }) {
                 // In CI the option concerns the CI job's own build tools, not the product.
@@ -398,7 +404,7 @@ struct SecurityCheckSabotageDetector: Detector {
     private func scanRemovedSandboxCalls(_ change: FileChange, context: DetectionContext, into findings: inout [Finding]) {
         guard change.kind == .modify || change.kind == .rename, let oldID = change.oldBlob, let newID = change.newBlob else { return }
         let language = BuildFiles.language(of: change.path)
-        guard [.c, .go, .rust].contains(language), BuildFiles.sensitiveAreas(of: change.path).contains(.sandbox),
+        guard [.c, .go, .rust].contains(language), BuildFiles.touchesSandbox(change.path),
             !BuildFiles.isTestPath(change.path)
         else { return }
         guard let old = context.blobs.read(oldID, limit: Self.blobLimit), let new = context.blobs.read(newID, limit: Self.blobLimit)

@@ -116,6 +116,8 @@ struct TimeOrGeoBombDetector: Detector {
         guard traits.language.isCode, !traits.isDocumentation, !traits.isMinified, !traits.isVendored,
             !traits.isLocalization
         else { return }
+        // Gates need a `matcher` marker (a clock or a location read) on some line.
+        guard context.gates(for: change).contains(.timeOrGeoBomb) else { return }
         let lines = change.addedLines
         var cap = FindingCap()
         var actions: [Int: String] = [:]
