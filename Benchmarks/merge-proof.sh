@@ -41,8 +41,8 @@ for repo in "$@"; do
         /usr/bin/time -a -o "$tmp/t-git" -f "%e %U %S" "$bin" debug read-history "$repo" "${refs[@]}" --remerge-all >/dev/null 2>&1
     done
     for kind in proof git; do
-        wall=$(awk '{print $1}' "$tmp/t-$kind" | median)
-        cpu=$(awk '{printf "%.2f\n", $2 + $3}' "$tmp/t-$kind" | median)
+        wall=$(awk '/^[0-9]/ {print $1}' "$tmp/t-$kind" | median)
+        cpu=$(awk '/^[0-9]/ {printf "%.2f\n", $2 + $3}' "$tmp/t-$kind" | median)
         printf '%-28s %-14s wall %6s s  cpu %6s s\n' "$name" "$kind" "$wall" "$cpu"
     done
     printf '%-28s %s; %s\n' "$name" "$same" "$counts"
