@@ -357,11 +357,13 @@ def scenario_unknown_key(gw, args):
     check(result.returncode == 1 and b"commands cannot be run directly" in result.stdout + result.stderr,
           f"exec not refused: {result.returncode} {result.stdout[-200:]}")
     check(b"restricted system" in result.stderr, "system-use banner not shown")
-    result = subprocess.run(["ssh", *[a for a in gw.ssh_args("eng") if a != "-tt"][:-1], "-W", "127.0.0.1:22",
-                             "eng@127.0.0.1"], capture_output=True, timeout=30, stdin=subprocess.DEVNULL)
-    check(result.returncode != 0, "direct-tcpip forwarding accepted")
-    result = subprocess.run(["ssh", *[a for a in gw.ssh_args("eng") if a != "-tt"][:-1], "-s", "eng@127.0.0.1",
-                             "sftp"], capture_output=True, timeout=30, stdin=subprocess.DEVNULL)
+    loud = [a for a in gw.ssh_args("eng") if a not in ("-tt", "-q")][:-1]
+    result = subprocess.run(["ssh", *loud, "-W", "127.0.0.1:22", "eng@127.0.0.1"], capture_output=True, timeout=30,
+                            stdin=subprocess.DEVNULL)
+    check(result.returncode == 255 and b"stdio forwarding failed" in result.stderr,
+          f"direct-tcpip forwarding accepted: {result.returncode} {result.stderr[-300:]!r}")
+    result = subprocess.run(["ssh", *loud, "-s", "eng@127.0.0.1", "sftp"], capture_output=True, timeout=30,
+                            stdin=subprocess.DEVNULL)
     check(result.returncode != 0 and b"subsystem request failed" in result.stderr,
           f"subsystem accepted: {result.returncode} {result.stderr[-300:]!r}")
     check(gw.process.poll() is None, "gateway died")
