@@ -41,7 +41,13 @@ def load(path):
     return sorted(json.dumps(f, sort_keys=True, ensure_ascii=True) for f in findings)
 base, new, repo = load(sys.argv[1]), load(sys.argv[2]), sys.argv[3]
 if base == new:
-    print(f"{repo}: identical, {len(base)} findings")
+    report = json.load(open(sys.argv[2]))
+    severities = {}
+    for f in report["findings"]:
+        severities[f["severity"]] = severities.get(f["severity"], 0) + 1
+    order = ["critical", "high", "medium", "low", "info"]
+    counts = ", ".join(f"{s} {severities.get(s, 0)}" for s in order)
+    print(f"{repo}: identical, {len(base)} findings ({counts}) over {report['counts']['commits']} commits")
     sys.exit(0)
 only_base = sorted(set(base) - set(new))
 only_new = sorted(set(new) - set(base))
