@@ -229,24 +229,23 @@ extension ByteScan {
     /// without a backslash, the normalized line is the line lowercased, so a case-insensitive
     /// literal search of the line itself tells whether the normalized one holds the literal.
     static func normalizationJoins(_ line: ArraySlice<UInt8>) -> Bool {
-        var i = line.startIndex
+        line.indices.contains { joinedQuote(line, at: $0) != nil }
+    }
+
+    /// When the quote at `i` closes a string literal that the next one continues (blanks, an
+    /// optional `+` or `.`, blanks, a quote), the index of that opening quote.
+    static func joinedQuote(_ line: ArraySlice<UInt8>, at i: Int) -> Int? {
+        let b = line[i]
+        guard b == 0x22 || b == 0x27 || b == 0x60 else { return nil }
         let end = line.endIndex
-        while i < end {
-            let b = line[i]
-            if b == 0x22 || b == 0x27 || b == 0x60 {
-                var j = i + 1
-                while j < end, isSpace(line[j]) { j += 1 }
-                if j < end, line[j] == 0x2b || line[j] == 0x2e {
-                    j += 1
-                    while j < end, isSpace(line[j]) { j += 1 }
-                }
-                if j < end, j > i + 1 || line[j] == b, line[j] == 0x22 || line[j] == 0x27 || line[j] == 0x60 {
-                    return true
-                }
-            }
-            i += 1
+        var j = i + 1
+        while j < end, isSpace(line[j]) { j += 1 }
+        if j < end, line[j] == 0x2b || line[j] == 0x2e {
+            j += 1
+            while j < end, isSpace(line[j]) { j += 1 }
         }
-        return false
+        guard j < end, j > i + 1 || line[j] == b, line[j] == 0x22 || line[j] == 0x27 || line[j] == 0x60 else { return nil }
+        return j
     }
 
     /// The line as a reader would assemble it: ASCII-lowercased, string concatenations joined
@@ -261,13 +260,7 @@ extension ByteScan {
             let b = line[i]
             if b == 0x22 || b == 0x27 || b == 0x60 {
                 // A closing quote followed by blanks, an optional + or . , blanks and an opening quote.
-                var j = i + 1
-                while j < end, isSpace(line[j]) { j += 1 }
-                if j < end, line[j] == 0x2b || line[j] == 0x2e {
-                    j += 1
-                    while j < end, isSpace(line[j]) { j += 1 }
-                }
-                if j < end, j > i + 1 || line[j] == b, line[j] == 0x22 || line[j] == 0x27 || line[j] == 0x60 {
+                if let j = joinedQuote(line, at: i) {
                     i = j + 1
                     continue
                 }
