@@ -424,7 +424,9 @@ enum FeatureProbes {
             default:
                 program = autoconfProgram(m4Unquote(first.text))
             }
-            let sourceLine = lineNumber(b, at: first.offset, from: (0, 1))
+            // The test program's first argument comes after the call: count on from the call's
+            // line (counting from the top of the file for every probe was quadratic).
+            let sourceLine = lineNumber(b, at: first.offset, from: cursor)
             out.append(Probe(macro: upper, result: autoconfResultName(b, before: call.at), source: cleanAutoconf(program), lines: startLine...max(startLine, endLine), sourceLine: sourceLine))
         }
         return out
