@@ -189,14 +189,13 @@ struct PieceReader {
         try findMergePaths(merges)
         let candidates = merges.filter { mergePaths.all || mergePaths.paths[$0] != nil }
         let proven = verifier?.proven(candidates.compactMap { p in metadata[p].map { (p, $0) } }) ?? []
+        let nothingToShow = Set(merges).subtracting(candidates).union(proven)
         // git is given the piece newest first: `git log` frees the parent list of each commit it
         // has shown, so a merge shown after its ancestors would get a wrong merge base (and a
         // bogus remerge diff). Children before parents is the order git itself walks in.
         var order: [Int] = []
         for position in range.reversed() {
-            if metadata[position]?.isMerge == true
-                && (proven.contains(position) || !(mergePaths.all || mergePaths.paths[position] != nil))
-            {
+            if nothingToShow.contains(position) {
                 deliver(position, ParsedDiff(commit: ids[position], changes: [], unmatchedSections: 0), metadata)
             } else {
                 order.append(position)

@@ -110,7 +110,7 @@ struct MergeVerifier: Sendable {
         return true
     }
 
-    enum Judgement: Equatable {
+    enum Judgement {
         case same
         case different
         case lineMerge(base: ObjectID, ours: ObjectID, theirs: ObjectID, recorded: ObjectID)
