@@ -1,4 +1,5 @@
 import ArgumentParser
+import CustodyCore
 import CustodyLedger
 import CustodyStore
 import Foundation
@@ -83,18 +84,9 @@ enum LedgerCLI {
 
     /// Makes text from a ledger or repository safe for a terminal: control and bidi characters escaped.
     static func sanitize(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            let v = scalar.value
-            if v < 0x20 || v == 0x7f || (0x80..<0xa0).contains(v) || (0x200b...0x200f).contains(v)
-                || (0x202a...0x202e).contains(v) || (0x2066...0x2069).contains(v) || v == 0xfeff
-            {
-                out += "\\u{\(String(v, radix: 16))}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        // One neutralizer for every terminal line (it also covers U+061C, U+180E, U+2028/2029
+        // and tag characters, which the copy that stood here missed).
+        TerminalText.neutralize(text)
     }
 
     static func output(_ text: String) {
