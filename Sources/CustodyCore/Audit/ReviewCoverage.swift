@@ -146,11 +146,17 @@ package struct ReviewCoverage: Hashable, Sendable, Codable {
 
     /// Counted `cleared` verdicts as review evidence for the policy (`require: review`).
     ///
-    /// Only a counted verdict that clears the commit is evidence that someone reviewed and
-    /// approved it; the policy then applies its own reviewer predicate and excludes the author.
+    /// Only a verdict signed with a key the roster registers to its reviewer counts, and only
+    /// while the commit's latest such verdict (in ledger order) is `cleared`: a later
+    /// `malicious` or `needs-fix` withdraws the earlier clearances. The policy then applies its
+    /// own reviewer predicate and excludes the author.
     package static func reviewEvidence(_ verdicts: [LedgerVerdict], roster: Roster) -> [RecordedReview] {
         let keysByPerson = registeredKeys(roster).byPerson
-        return verdicts.filter { $0.verdict == "cleared" && keysByPerson[$0.reviewer]?.contains($0.reviewerKey) == true }
+        let valid = verdicts.filter { keysByPerson[$0.reviewer]?.contains($0.reviewerKey) == true }
+            .sorted { $0.ledgerEntry < $1.ledgerEntry }
+        var latest: [String: String] = [:]
+        for verdict in valid { latest[verdict.commit.lowercased()] = verdict.verdict }
+        return valid.filter { $0.verdict == "cleared" && latest[$0.commit.lowercased()] == "cleared" }
             .map { RecordedReview(commit: $0.commit.lowercased(), reviewerID: $0.reviewer) }
     }
 }
@@ -183,17 +189,9 @@ extension SSHPublicKey {
     /// The raw 32-byte public key of an `ssh-ed25519` key, else nil.
     package var ed25519PublicKey: [UInt8]? {
         guard type == "ssh-ed25519" else { return nil }
-        // Wire format: string "ssh-ed25519", string key (each a 4-byte big-endian length).
-        var offset = 0
-        func field() -> ArraySlice<UInt8>? {
-            guard offset + 4 <= blob.count else { return nil }
-            let length = blob[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
-            offset += 4
-            guard length >= 0, offset + length <= blob.count else { return nil }
-            defer { offset += length }
-            return blob[offset..<offset + length]
-        }
-        guard let name = field(), name.elementsEqual("ssh-ed25519".utf8), let key = field(), key.count == 32 else { return nil }
-        return Array(key)
+        // Wire format: string "ssh-ed25519", string key.
+        var reader = SSHWireReader(Array(blob))
+        guard reader.readString() == Array("ssh-ed25519".utf8), let key = reader.readString(), key.count == 32 else { return nil }
+        return key
     }
 }
