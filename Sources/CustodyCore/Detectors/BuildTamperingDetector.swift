@@ -87,15 +87,14 @@ struct BuildTamperingDetector: Detector {
         return name.hasSuffix(".h.in") || name.hasSuffix(".h.cmake") || name.hasSuffix(".h.meson") || name.hasSuffix(".h.cmakein")
     }
 
-    /// A whole-line comment of a build language: `#`, `dnl`, `//`, `/*`, and in header
-    /// templates the ` * ` continuation lines of C comments.
+    /// A whole-line comment of a build language: `#`, `dnl`, and in header templates (C) a
+    /// C-style comment or the ` * ` continuation line of one.
     static func isComment(_ text: ArraySlice<UInt8>, headerTemplate: Bool) -> Bool {
         let t = BuildText.trimmed(text)
         guard let first = t.first else { return false }
         if first == UInt8(ascii: "#") { return true }
         if t.starts(with: "dnl".utf8), t.count == 3 || t[t.startIndex + 3] == 0x20 || t[t.startIndex + 3] == 0x09 { return true }
-        if t.starts(with: "//".utf8) || t.starts(with: "/*".utf8) { return true }
-        if headerTemplate, first == UInt8(ascii: "*") { return true }
+        if headerTemplate, first == UInt8(ascii: "*") || BuildText.isCStyleCommentOnly(t) { return true }
         return false
     }
 

@@ -277,3 +277,21 @@ struct PatternTable: Sendable {
         return out
     }
 }
+
+extension BuildText {
+    /// A trimmed line that is only a C-style comment: `// …`, or `/* …` with nothing but blanks
+    /// after its first `*/` (`/**/ code();` is code). Only meaningful in C-like files: in a
+    /// shell script or a make recipe `//usr/bin/curl` is a command.
+    static func isCStyleCommentOnly(_ t: ArraySlice<UInt8>) -> Bool {
+        if t.starts(with: "//".utf8) { return true }
+        guard t.starts(with: "/*".utf8) else { return false }
+        var i = t.startIndex + 2
+        while i + 1 < t.endIndex {
+            if t[i] == UInt8(ascii: "*"), t[i + 1] == UInt8(ascii: "/") {
+                return t[(i + 2)...].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }
+            }
+            i += 1
+        }
+        return true
+    }
+}

@@ -376,14 +376,15 @@ struct SecurityCheckSabotageDetector: Detector {
     private static let signatureRange = tlsRange.upperBound..<(tlsRange.upperBound + signaturePatterns.count)
     private static let cryptoRange = signatureRange.upperBound..<(signatureRange.upperBound + weakCryptoPatterns.count)
 
-    /// A whole-line comment: `//`, `/*`, ` * ` in C-like languages, `#` where it starts a comment
+    /// A whole-line comment: `//`, `/*` (with no code after its `*/`), ` * ` in C-like languages, `#` where it starts a comment
     /// (not C's `#define`, not PHP), `dnl` in autoconf.
     static func isComment(_ text: ArraySlice<UInt8>, language: BuildFiles.Language) -> Bool {
         let t = BuildText.trimmed(text)
         guard let first = t.first else { return false }
-        if t.starts(with: "//".utf8) || t.starts(with: "/*".utf8) { return true }
         switch language {
-        case .c, .java, .javascript, .swift, .go, .rust, .csharp: return first == UInt8(ascii: "*") && (t.count == 1 || t.dropFirst().first == 0x20 || t.dropFirst().first == 0x2f)
+        case .c, .java, .javascript, .swift, .go, .rust, .csharp, .php:
+            if BuildText.isCStyleCommentOnly(t) { return true }
+            return first == UInt8(ascii: "*") && (t.count == 1 || t.dropFirst().first == 0x20 || t.dropFirst().first == 0x2f)
         case .shell, .python, .ruby, .cmake, .make, .yaml, .dockerfile, .powershell: return first == UInt8(ascii: "#") && !t.starts(with: "#!".utf8)
         case .autoconf: return first == UInt8(ascii: "#") || t.starts(with: "dnl ".utf8)
         default: return false

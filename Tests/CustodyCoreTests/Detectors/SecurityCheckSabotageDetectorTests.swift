@@ -185,6 +185,9 @@ struct SecurityCheckSabotageDetectorTests {
         ("lib/api.rb", "http.verify_mode = OpenSSL::SSL::VERIFY_NONE"),
         ("src/main/java/Net.java", "HttpsURLConnection.setDefaultHostnameVerifier((hostname, session) -> true);"),
         ("scripts/fetch.sh", "curl --insecure -o /tmp/x https://example.com/x"),
+        // `//usr/bin/curl` is a command in a shell script, and code follows `/**/` in C.
+        ("scripts/get.sh", "//usr/bin/curl --insecure -o /tmp/x https://example.com/x"),
+        ("src/get.c", "/**/ curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);"),
     ])
     func tlsVerificationTurnedOff(_ path: String, _ line: String) throws {
         let findings = BuildDetectorFixtures.scan(detector, path: path, old: "first line\n", new: "first line\n" + line + "\n")
@@ -199,6 +202,8 @@ struct SecurityCheckSabotageDetectorTests {
         ("src/fetch.c", "    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);"),
         ("lib/agent.js", "const agent = new https.Agent({ rejectUnauthorized: true });"),
         ("docs/tls.md", "Never pass verify=False in production."),
+        ("src/old.c", "    // curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);"),
+        ("src/old.c", "    /* curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L); */"),
     ])
     func tlsLookAlikesStayQuiet(_ path: String, _ line: String) {
         let findings = BuildDetectorFixtures.scan(detector, path: path, old: nil, new: line + "\n")
