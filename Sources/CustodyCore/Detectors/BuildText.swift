@@ -285,13 +285,23 @@ extension BuildText {
     static func isCStyleCommentOnly(_ t: ArraySlice<UInt8>) -> Bool {
         if t.starts(with: "//".utf8) { return true }
         guard t.starts(with: "/*".utf8) else { return false }
+        return closingOfComment(t) == nil || isClosedCComment(t)
+    }
+
+    /// `/* … */` with nothing but blanks after the first `*/`: a comment in any file (C
+    /// headers filled in by CMake or configure are `.cmake` and `.in` files).
+    static func isClosedCComment(_ t: ArraySlice<UInt8>) -> Bool {
+        guard t.starts(with: "/*".utf8), let close = closingOfComment(t) else { return false }
+        return t[close...].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }
+    }
+
+    /// The index just after the first `*/` that follows the opening `/*`.
+    private static func closingOfComment(_ t: ArraySlice<UInt8>) -> Int? {
         var i = t.startIndex + 2
         while i + 1 < t.endIndex {
-            if t[i] == UInt8(ascii: "*"), t[i + 1] == UInt8(ascii: "/") {
-                return t[(i + 2)...].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }
-            }
+            if t[i] == UInt8(ascii: "*"), t[i + 1] == UInt8(ascii: "/") { return i + 2 }
             i += 1
         }
-        return true
+        return nil
     }
 }

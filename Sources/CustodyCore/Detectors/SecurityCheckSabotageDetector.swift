@@ -381,6 +381,7 @@ struct SecurityCheckSabotageDetector: Detector {
     static func isComment(_ text: ArraySlice<UInt8>, language: BuildFiles.Language) -> Bool {
         let t = BuildText.trimmed(text)
         guard let first = t.first else { return false }
+        if BuildText.isClosedCComment(t) { return true }
         switch language {
         case .c, .java, .javascript, .swift, .go, .rust, .csharp, .php:
             if BuildText.isCStyleCommentOnly(t) { return true }
