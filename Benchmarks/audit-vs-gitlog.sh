@@ -5,7 +5,8 @@
 # Usage: Benchmarks/audit-vs-gitlog.sh REPO [REPO...]
 #   RUNS=3          runs per tool (the median is reported)
 #   JOBS=$(nproc)   git processes for custody
-#   KINGFISHER=...  path of the kingfisher binary (default: from PATH; `pip install kingfisher-bin`)
+#   KINGFISHER=...  path of the kingfisher binary (default: from PATH; `pip install kingfisher-bin`);
+#                   KINGFISHER=none skips it
 #   REFS=all        all refs (`git log --all`, custody --all-refs); REFS=branches: branches and
 #                   tags only (`git log --branches --tags`, custody's default selection)
 #   CUSTODY=...     a custody binary to use (default: build one with `swift build -c release`)
@@ -35,6 +36,7 @@ else
     git_refs=(--branches --tags) custody_refs=() refs_text="--branches --tags"
 fi
 kingfisher=${KINGFISHER:-$(command -v kingfisher || true)}
+[ "$kingfisher" = none ] && kingfisher=
 has_audit=0
 "$bin" audit --help 2>/dev/null | grep -q -- "--workspace" && has_audit=1
 

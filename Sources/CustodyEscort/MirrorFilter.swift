@@ -7,6 +7,13 @@
 /// keystrokes; window manipulation (resize, move, iconify); and every OSC, DCS, APC, PM and SOS
 /// string (clipboard writes with OSC 52, colour queries, titles, terminal-specific commands).
 ///
+/// C1 controls, the 8-bit forms of these sequences, are judged like their 7-bit forms: a byte
+/// 0x80–0x9F that does not continue a UTF-8 character (a terminal in 8-bit mode reads it as a
+/// control) and the UTF-8 encoding of U+0080–U+009F (which xterm obeys) both become `ESC` and the
+/// byte's 7-bit partner (0x9B is `ESC [`, 0x9D is `ESC ]`, 0x90 is `ESC P`), and are then passed
+/// or dropped by the rules above. `ESC SP F` and `ESC SP G`, which switch how the terminal sends
+/// its own controls, are dropped.
+///
 /// An escape sequence split across chunks is held back until it is complete, so the gateway's
 /// own messages to the escort never land inside one. The engineer's own terminal and the
 /// recording get the output unchanged.
@@ -24,11 +31,17 @@ package struct MirrorFilter: Sendable {
         case discardedCSI
         /// Inside a dropped string; `afterEscape` when the last byte was ESC.
         case string(afterEscape: Bool)
+        /// After `ESC SP`: waiting for the final byte.
+        case escapeSpace
     }
 
     private var state: State = .ground
     private var held: [UInt8] = []
     private var stringLength = 0
+    /// UTF-8 continuation bytes still expected by the last lead byte.
+    private var continuations = 0
+    /// A 0xC2 lead byte held back: with 0x80–0x9F after it, it is a C1 control.
+    private var heldC2 = false
     /// How many bytes were dropped so far.
     package private(set) var droppedBytes = 0
 
@@ -42,21 +55,63 @@ package struct MirrorFilter: Sendable {
 
     /// Whether the filter is between sequences (nothing held back).
     package var isIdle: Bool {
-        if case .ground = state { return true }
+        if case .ground = state { return !heldC2 }
         return false
     }
 
     /// Filters one chunk. Returns the bytes to send to the escort (possibly fewer than given).
     package mutating func filter(_ bytes: some Collection<UInt8>) -> [UInt8] {
-        if case .ground = state, !bytes.contains(where: { $0 == 0x1B || $0 == 0x05 }) {
+        if case .ground = state, !heldC2, !bytes.contains(where: { $0 == 0x1B || $0 == 0x05 || $0 >= 0x80 }) {
+            continuations = 0
             return Array(bytes)
         }
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + held.count)
+        out.reserveCapacity(bytes.count + held.count + 1)
         for byte in bytes {
-            step(byte, into: &out)
+            decode(byte, into: &out)
         }
         return out
+    }
+
+    /// Turns C1 controls into their 7-bit forms before ``step(_:into:)``; passes every other
+    /// byte, including those of UTF-8 characters, as it is.
+    private mutating func decode(_ byte: UInt8, into out: inout [UInt8]) {
+        if heldC2 {
+            heldC2 = false
+            if byte >= 0x80, byte <= 0x9F {
+                // U+0080–U+009F written in UTF-8.
+                continuations = 0
+                step(0x1B, into: &out)
+                step(byte - 0x40, into: &out)
+                return
+            }
+            continuations = 1
+            step(0xC2, into: &out)
+        }
+        switch byte {
+        case 0x80...0xBF where continuations > 0:
+            continuations -= 1
+            step(byte, into: &out)
+        case 0x80...0x9F:
+            // A raw C1 control.
+            step(0x1B, into: &out)
+            step(byte - 0x40, into: &out)
+        case 0xC2:
+            continuations = 0
+            heldC2 = true
+        case 0xC3...0xDF:
+            continuations = 1
+            step(byte, into: &out)
+        case 0xE0...0xEF:
+            continuations = 2
+            step(byte, into: &out)
+        case 0xF0...0xF4:
+            continuations = 3
+            step(byte, into: &out)
+        default:
+            continuations = 0
+            step(byte, into: &out)
+        }
     }
 
     private mutating func step(_ byte: UInt8, into out: inout [UInt8]) {
@@ -93,13 +148,34 @@ package struct MirrorFilter: Sendable {
                 droppedBytes += held.count + 1
                 held = []
                 state = .ground
+            case 0x20:
+                held.append(byte)
+                state = .escapeSpace
             default:
                 out += held
                 out.append(byte)
                 held = []
                 state = .ground
             }
+        case .escapeSpace:
+            held.append(byte)
+            if byte == UInt8(ascii: "F") || byte == UInt8(ascii: "G") || byte == 0x18 || byte == 0x1A {
+                // S7C1T / S8C1T change how the terminal answers; cancel ends the sequence.
+                droppedBytes += held.count
+            } else {
+                out += held
+            }
+            held = []
+            state = .ground
         case .csi:
+            if byte >= 0x80 {
+                // Not part of any control sequence: a terminal gives up on it here.
+                droppedBytes += held.count
+                held = []
+                state = .ground
+                step(byte, into: &out)
+                return
+            }
             held.append(byte)
             if byte >= 0x40, byte <= 0x7E {
                 if Self.makesTerminalAnswer(held) {

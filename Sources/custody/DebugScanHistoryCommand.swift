@@ -108,8 +108,10 @@ extension DebugScanHistoryCommand {
         var speeds: [Double] = []
         for pass in 1...passes {
             var count = 0
+            // A fresh suite per pass: its blob memos start empty, as in an audit.
+            let fresh = DetectorSuite(detectors: suite.detectors, explainer: suite.explainer)
             let elapsed = clock.measure {
-                for commit in commits { count += suite.scan(commit, blobs: cache).count }
+                for commit in commits { count += fresh.scan(commit, blobs: cache).count }
             }
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let speed = Double(bytes) / 1e6 / max(seconds, 1e-9)

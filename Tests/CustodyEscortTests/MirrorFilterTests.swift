@@ -55,6 +55,46 @@ struct MirrorFilterTests {
         #expect(filter.filter(Array("\u{07}ok".utf8)) == Array("ok".utf8))
     }
 
+    private func filteredBytes(_ chunks: [[UInt8]]) -> [UInt8] {
+        var filter = MirrorFilter()
+        var out: [UInt8] = []
+        for chunk in chunks { out += filter.filter(chunk) }
+        return out
+    }
+
+    @Test func eightBitControlsAreJudgedLikeTheirSevenBitForms() {
+        // Raw C1 bytes, as a terminal in 8-bit mode reads them: CSI 6 n, OSC 52, DCS, DECID.
+        let raw: [UInt8] = Array("a".utf8) + [0x9B] + Array("6nb".utf8) + [0x9D] + Array("52;c;cm0gLXJmIC8K".utf8)
+            + [0x07] + Array("c".utf8) + [0x90] + Array("$qm".utf8) + [0x9C] + Array("d".utf8) + [0x9A]
+            + Array("e".utf8)
+        #expect(filteredBytes([raw]) == Array("abcde".utf8))
+        // The same controls written as UTF-8 (U+009B, U+009D), which xterm obeys.
+        #expect(filtered(["a\u{9B}6nb\u{9D}52;c;cm0gLXJmIC8K\u{07}c\u{9B}>0cd"]) == "abcd")
+        // A harmless one passes in its 7-bit form.
+        #expect(filtered(["\u{9B}1mbold"]) == "\u{1B}[1mbold")
+        // Split between the UTF-8 lead byte and the control.
+        var filter = MirrorFilter()
+        #expect(filter.filter([0x61, 0xC2]) == [0x61])
+        #expect(!filter.isIdle)
+        #expect(filter.filter(Array("\u{9B}".utf8).dropFirst() + Array("6nb".utf8)) == Array("b".utf8))
+        #expect(filter.isIdle)
+    }
+
+    @Test func textWhoseUTF8BytesLookLikeControlsPassUnchanged() {
+        // ě, ğ, €, 日本, an emoji and U+00A0: continuation bytes 0x80–0x9F inside characters.
+        let text = "ě ğ € 日本 😀 \u{A0}x ě"
+        #expect(filtered([text]) == text)
+        // Split inside characters.
+        let bytes = Array(text.utf8)
+        let chunks = stride(from: 0, to: bytes.count, by: 3).map { Array(bytes[$0..<min(bytes.count, $0 + 3)]) }
+        #expect(filteredBytes(chunks) == bytes)
+    }
+
+    @Test func switchingTheTerminalToEightBitAnswersIsDropped() {
+        #expect(filtered(["a\u{1B} Gb\u{1B} Fc"]) == "abc")
+        #expect(filtered(["a\u{1B} ", "G", "b"]) == "ab")
+    }
+
     @Test func aStringInterruptedByAnotherSequenceEndsThere() {
         #expect(filtered(["\u{1B}]0;title\u{1B}[1mbold"]) == "\u{1B}[1mbold")
     }

@@ -50,6 +50,9 @@ package struct DetectionContext: Sendable {
     /// The build role of each changed path (several build detectors ask), filled by the suite.
     var buildRoles: [String: BuildFiles.Role] = [:]
 
+    /// What detectors worked out from whole blobs in earlier commits (the suite's own memos).
+    var memos = DetectorMemos()
+
     package init(commit: Commit, blobs: any BlobSource, explainer: Explainer = Explainer()) {
         self.commit = commit
         self.blobs = blobs

@@ -4,6 +4,8 @@
 package struct DetectorSuite: Sendable {
     package var detectors: [any Detector]
     package var explainer: Explainer
+    /// Shared by every commit this suite (and its copies) scans.
+    let memos = DetectorMemos()
 
     package init(detectors: [any Detector] = DetectorRegistry.all, explainer: Explainer = Explainer()) {
         self.detectors = detectors
@@ -13,6 +15,7 @@ package struct DetectorSuite: Sendable {
     /// Scans the changes of `commit` and returns the findings, in a stable order.
     package func scan(_ commit: Commit, blobs: some BlobSource) -> [Finding] {
         var context = DetectionContext(commit: commit, blobs: blobs, explainer: explainer)
+        context.memos = memos
         var distinctPaths = true
         for change in commit.changes {
             let path = change.path

@@ -29,10 +29,14 @@ enum FeatureProbes {
     }
 
     /// Finds the probes in a build file of the given role.
-    static func probes(in bytes: [UInt8], role: BuildFiles.Role) -> [Probe] {
+    ///
+    /// With `near`, a probe that cannot touch any of those file lines may be left out (an autoconf
+    /// probe's program is only worked out when the call, or the few lines its program may add,
+    /// meets one of them); the probes that ``Probe/touches(_:)`` them are all returned.
+    static func probes(in bytes: [UInt8], role: BuildFiles.Role, near: Set<Int>? = nil) -> [Probe] {
         switch role {
         case .cmake: return cmakeProbes(bytes)
-        case .autoconf: return autoconfProbes(bytes)
+        case .autoconf: return autoconfProbes(bytes, near: near)
         case .meson: return mesonProbes(bytes)
         default: return []
         }
@@ -69,23 +73,24 @@ enum FeatureProbes {
         return line
     }
 
-    /// Finds each case-insensitive occurrence of a call name followed by `(`; yields the offset of
-    /// the name and the offset just after `(`.
-    private static func calls(_ bytes: [UInt8], names: [[UInt8]]) -> [(name: String, at: Int, open: Int)] {
+    /// Finds each case-insensitive occurrence of a call name followed by `(`, in one pass over the
+    /// text for every name; yields the name as written, its offset and the offset just after `(`.
+    private static func calls(_ bytes: [UInt8], _ names: MultiMatcher) -> [(name: String, at: Int, open: Int)] {
         var out: [(String, Int, Int)] = []
-        for name in names {
-            var from = 0
-            while let at = BuildText.firstFolded(bytes, name, from: from) {
-                from = at + name.count
-                if name.first != UInt8(ascii: "."), at > 0,
-                    BuildText.isIdentifierByte(bytes[at - 1]) || bytes[at - 1] == UInt8(ascii: "$")
+        bytes.withUnsafeBufferPointer { buffer in
+            names.scan(buffer) { match in
+                let at = match.start
+                let length = names.needles[match.needle].count
+                if names.needles[match.needle].first != UInt8(ascii: "."), at > 0,
+                    BuildText.isIdentifierByte(buffer[at - 1]) || buffer[at - 1] == UInt8(ascii: "$")
                 {
-                    continue
+                    return true
                 }
-                var j = at + name.count
-                while j < bytes.count, bytes[j] == 0x20 || bytes[j] == 0x09 { j += 1 }
-                guard j < bytes.count, bytes[j] == UInt8(ascii: "(") else { continue }
-                out.append((String(decoding: bytes[at..<(at + name.count)], as: UTF8.self), at, j + 1))
+                var j = at + length
+                while j < buffer.count, buffer[j] == 0x20 || buffer[j] == 0x09 { j += 1 }
+                guard j < buffer.count, buffer[j] == UInt8(ascii: "(") else { return true }
+                out.append((String(decoding: buffer[at..<(at + length)], as: UTF8.self), at, j + 1))
+                return true
             }
         }
         return out.sorted { $0.1 < $1.1 }
@@ -93,9 +98,10 @@ enum FeatureProbes {
 
     // MARK: CMake
 
-    private static let cmakeNames = ["check_c_source_compiles", "check_cxx_source_compiles", "check_c_source_runs",
-        "check_cxx_source_runs", "check_objc_source_compiles", "check_source_compiles", "check_source_runs"]
-        .map(BuildText.fold)
+    private static let cmakeNames = MultiMatcher(["check_c_source_compiles", "check_cxx_source_compiles",
+        "check_c_source_runs", "check_cxx_source_runs", "check_objc_source_compiles", "check_source_compiles",
+        "check_source_runs"])
+    private static let cmakeSet = MultiMatcher(["set"])
 
     /// One CMake argument: its text after unescaping, whether it was quoted, and its start offset.
     private struct CMakeArgument {
@@ -194,7 +200,7 @@ enum FeatureProbes {
     /// `set(NAME "value")` / `set(NAME [[value]])` definitions before `limit`.
     private static func cmakeVariable(_ b: [UInt8], named name: [UInt8], before limit: Int) -> CMakeArgument? {
         var found: CMakeArgument?
-        for call in calls(b, names: [BuildText.fold("set")]) where call.at < limit {
+        for call in calls(b, cmakeSet) where call.at < limit {
             guard let (args, _) = cmakeArguments(b, from: call.open), args.count >= 2, args[0].text == name else {
                 continue
             }
@@ -206,7 +212,7 @@ enum FeatureProbes {
     private static func cmakeProbes(_ b: [UInt8]) -> [Probe] {
         var out: [Probe] = []
         var cursor = (offset: 0, line: 1)
-        for call in calls(b, names: cmakeNames) {
+        for call in calls(b, cmakeNames) {
             let startLine = lineNumber(b, at: call.at, from: cursor)
             cursor = (call.at, startLine)
             guard let (args, end) = cmakeArguments(b, from: call.open) else { continue }
@@ -233,7 +239,9 @@ enum FeatureProbes {
             if let text = source, text.contains(UInt8(ascii: "$")) {
                 source = substituteCMakeVariables(text)
             }
-            let sourceLine = lineNumber(b, at: sourceArg.offset, from: (0, 1))
+            // A program in the call counts on from the call's line; one in a variable set earlier
+            // counts from the top.
+            let sourceLine = lineNumber(b, at: sourceArg.offset, from: sourceArg.offset >= cursor.offset ? cursor : (0, 1))
             out.append(Probe(macro: call.name, result: result, source: source, lines: startLine...max(startLine, endLine), sourceLine: sourceLine))
         }
         return out
@@ -259,13 +267,16 @@ enum FeatureProbes {
 
     // MARK: autoconf / m4
 
-    private static let autoconfNames = ["AC_COMPILE_IFELSE", "AC_LINK_IFELSE", "AC_RUN_IFELSE", "AC_TRY_COMPILE",
-        "AC_TRY_LINK", "AC_TRY_RUN"].map(BuildText.fold)
+    private static let autoconfNames = MultiMatcher(["AC_COMPILE_IFELSE", "AC_LINK_IFELSE", "AC_RUN_IFELSE",
+        "AC_TRY_COMPILE", "AC_TRY_LINK", "AC_TRY_RUN"])
 
     /// Splits m4 arguments from just after `(` to the matching `)`; returns raw argument texts.
-    static func m4Arguments(_ b: [UInt8], from start: Int) -> (args: [(text: [UInt8], offset: Int)], end: Int)? {
+    ///
+    /// With `collect` false only the offsets and the end are worked out (the texts stay empty).
+    static func m4Arguments(_ b: [UInt8], from start: Int, collect: Bool = true) -> (args: [(text: [UInt8], offset: Int)], end: Int)? {
         var args: [(text: [UInt8], offset: Int)] = []
         var current: [UInt8] = []
+        var currentCount = 0
         var currentOffset = start
         var quote = 0
         var paren = 0
@@ -295,15 +306,17 @@ enum FeatureProbes {
                 } else if c == UInt8(ascii: ","), paren == 0 {
                     args.append((current, currentOffset))
                     current = []
+                    currentCount = 0
                     leading = true
                     i += 1
                     currentOffset = i
                     continue
                 }
             }
-            current.append(c)
+            if collect { current.append(c) }
+            currentCount += 1
             i += 1
-            if current.count > 200_000 { return nil }
+            if currentCount > 200_000 { return nil }
         }
         return nil
     }
@@ -401,19 +414,29 @@ enum FeatureProbes {
         return false
     }
 
-    private static func autoconfProbes(_ b: [UInt8]) -> [Probe] {
+    /// How many lines an autoconf probe's program can have beyond its call: AC_LANG_PROGRAM's
+    /// wrapper adds 8 line breaks and AC_INCLUDES_DEFAULT 2.
+    private static let autoconfProgramSlack = 16
+
+    private static func autoconfProbes(_ b: [UInt8], near: Set<Int>?) -> [Probe] {
         var out: [Probe] = []
         var cursor = (offset: 0, line: 1)
         var lastEnd = -1
-        for call in calls(b, names: autoconfNames) {
+        for call in calls(b, autoconfNames) {
             // Only exact-case macro names are m4 macros.
             guard b[call.at..<(call.at + call.name.count)].elementsEqual(call.name.uppercased().utf8) else { continue }
             guard call.at > lastEnd else { continue }
             let startLine = lineNumber(b, at: call.at, from: cursor)
             cursor = (call.at, startLine)
-            guard let (args, end) = m4Arguments(b, from: call.open), let first = args.first else { continue }
+            guard let (spans, end) = m4Arguments(b, from: call.open, collect: false), !spans.isEmpty else { continue }
             lastEnd = end
             let endLine = lineNumber(b, at: end, from: cursor)
+            // The program lies inside the call, so it cannot reach past the call's last line by
+            // more than the wrapper adds: a probe far from every line of interest is skipped.
+            if let near, !(startLine...(max(startLine, endLine) + autoconfProgramSlack)).contains(where: near.contains) {
+                continue
+            }
+            guard let (args, _) = m4Arguments(b, from: call.open), let first = args.first else { continue }
             let upper = call.name.uppercased()
             var program: [UInt8]?
             switch upper {
@@ -455,7 +478,7 @@ enum FeatureProbes {
 
     // MARK: meson
 
-    private static let mesonNames = [".compiles", ".links", ".run"].map(BuildText.fold)
+    private static let mesonNames = MultiMatcher([".compiles", ".links", ".run"])
 
     private static func mesonString(_ b: [UInt8], at start: Int) -> (text: [UInt8], offset: Int)? {
         var i = start
@@ -492,8 +515,10 @@ enum FeatureProbes {
 
     private static func mesonProbes(_ b: [UInt8]) -> [Probe] {
         var out: [Probe] = []
-        for call in calls(b, names: mesonNames) {
-            let startLine = lineNumber(b, at: call.at, from: (0, 1))
+        var cursor = (offset: 0, line: 1)
+        for call in calls(b, mesonNames) {
+            let startLine = lineNumber(b, at: call.at, from: cursor)
+            cursor = (call.at, startLine)
             var i = call.open
             while i < b.count, BuildText.isSpace(b[i]) { i += 1 }
             var literal = mesonString(b, at: i)
@@ -513,9 +538,9 @@ enum FeatureProbes {
                 }
                 end += 1
             }
-            let endLine = lineNumber(b, at: min(end, b.count), from: (0, 1))
+            let endLine = lineNumber(b, at: min(end, b.count), from: cursor)
             let nameArg = mesonNamedArgument(b[call.open..<min(end, b.count)], "name")
-            out.append(Probe(macro: "meson" + call.name, result: nameArg, source: literal?.text, lines: startLine...max(startLine, endLine), sourceLine: literal.map { lineNumber(b, at: $0.offset, from: (0, 1)) } ?? startLine))
+            out.append(Probe(macro: "meson" + call.name, result: nameArg, source: literal?.text, lines: startLine...max(startLine, endLine), sourceLine: literal.map { lineNumber(b, at: $0.offset, from: $0.offset >= cursor.offset ? cursor : (0, 1)) } ?? startLine))
         }
         return out
     }

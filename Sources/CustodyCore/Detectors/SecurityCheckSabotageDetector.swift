@@ -68,11 +68,14 @@ struct SecurityCheckSabotageDetector: Detector {
         guard change.kind != .delete else { return }
         let path = change.path
         let role = context.buildRole(of: path)
-        if role == .cmake || role == .autoconf || role == .meson {
-            scanProbes(change, role: role, context: context, into: &findings)
-        }
-        if BuildFiles.isBuildScript(role) || role == .shellScript {
-            scanHardening(change, context: context, into: &findings)
+        let probes = role == .cmake || role == .autoconf || role == .meson
+        let hardening = BuildFiles.isBuildScript(role) || role == .shellScript
+        if probes || hardening {
+            // Both look at the whole new file: read it once, and only if one of them needs it.
+            let needed = probes && !change.addedLines.isEmpty || hardening && change.kind != .add && change.oldBlob != nil
+            let new = needed ? change.newBlob.flatMap { context.blobs.read($0, limit: Self.blobLimit) } : nil
+            if probes, let new { scanProbes(change, new: new, role: role, context: context, into: &findings) }
+            if hardening { scanHardening(change, new: new, context: context, into: &findings) }
         }
         scanLines(change, role: role, context: context, into: &findings)
         scanRemovedSandboxCalls(change, context: context, into: &findings)
@@ -80,22 +83,27 @@ struct SecurityCheckSabotageDetector: Detector {
 
     // MARK: Probes
 
-    private func scanProbes(_ change: FileChange, role: BuildFiles.Role, context: DetectionContext, into findings: inout [Finding]) {
-        guard !change.addedLines.isEmpty, let newID = change.newBlob,
-            let bytes = context.blobs.read(newID, limit: Self.blobLimit), FeatureProbes.mentionsProbe(bytes)
-        else { return }
+    private func scanProbes(_ change: FileChange, new bytes: [UInt8], role: BuildFiles.Role, context: DetectionContext, into findings: inout [Finding]) {
+        guard !change.addedLines.isEmpty else { return }
         let added = BuildText.addedNumbers(change)
-        let touched = FeatureProbes.probes(in: bytes, role: role).filter { $0.touches(added) }
+        let touched = FeatureProbes.probes(in: bytes, role: role, near: added).filter { $0.touches(added) }
         guard !touched.isEmpty else { return }
-        var oldProbes: [FeatureProbes.Probe] = []
-        if let oldID = change.oldBlob, let old = context.blobs.read(oldID, limit: Self.blobLimit) {
-            oldProbes = FeatureProbes.probes(in: old, role: BuildFiles.role(of: change.oldPath ?? change.path))
+        // The old version is read only when a touched probe cannot compile (rare).
+        var oldProbes: [FeatureProbes.Probe]?
+        func previous() -> [FeatureProbes.Probe] {
+            if let oldProbes { return oldProbes }
+            var probes: [FeatureProbes.Probe] = []
+            if let oldID = change.oldBlob, let old = context.blobs.read(oldID, limit: Self.blobLimit) {
+                probes = FeatureProbes.probes(in: old, role: BuildFiles.role(of: change.oldPath ?? change.path))
+            }
+            oldProbes = probes
+            return probes
         }
         for probe in touched {
             guard let source = probe.source else { continue }
             let problems = CProbeChecker.check(source)
             guard let problem = problems.first else { continue }
-            let old = oldProbes.first { $0.macro == probe.macro && $0.result == probe.result && !probe.result.isEmpty }
+            let old = probe.result.isEmpty ? nil : previous().first { $0.macro == probe.macro && $0.result == probe.result }
             var severity = Severity.high
             var confidence = Confidence.medium
             var history = "This probe is new in this commit."
@@ -150,20 +158,28 @@ struct SecurityCheckSabotageDetector: Detector {
     ]
 
     private static let weakeningSet = LiteralSet(weakeningFlags.map(BuildText.fold))
-    private static let hardeningSet = LiteralSet(hardeningFlags.map { BuildText.fold($0.flag) })
 
-    private func count(_ bytes: [UInt8], _ needle: [UInt8]) -> Int {
-        var total = 0
-        var from = 0
-        while let at = BuildText.firstFolded(bytes, needle, from: from) {
-            // -pie must not count inside -no-pie / -fno-pie.
-            total += 1
-            from = at + needle.count
+    /// The protective flags, then the negations that contain two of them (-no-pie holds -pie,
+    /// norelro holds relro), counted in one pass over a whole build file.
+    private static let countedFlags = MultiMatcher(hardeningFlags.map(\.flag) + ["-no-pie", "norelro"])
+    private static let negations: [String: Int] = [
+        "-pie": hardeningFlags.count, "relro": hardeningFlags.count + 1,
+    ]
+
+    /// How often each of ``countedFlags`` occurs in the text (case-insensitive; none of them can
+    /// overlap itself, so this equals counting non-overlapping occurrences).
+    static func flagCounts(_ bytes: [UInt8]) -> [Int32] {
+        var counts = [Int32](repeating: 0, count: countedFlags.needles.count)
+        bytes.withUnsafeBufferPointer { buffer in
+            countedFlags.scan(buffer) { match in
+                counts[match.needle] += 1
+                return true
+            }
         }
-        return total
+        return counts
     }
 
-    private func scanHardening(_ change: FileChange, context: DetectionContext, into findings: inout [Finding]) {
+    private func scanHardening(_ change: FileChange, new: [UInt8]?, context: DetectionContext, into findings: inout [Finding]) {
         // Weakening flags in added lines.
         for line in change.addedLines {
             let hits = Self.weakeningSet.found(in: line.text)
@@ -179,30 +195,29 @@ struct SecurityCheckSabotageDetector: Detector {
                 break
             }
         }
-        // Protective flags present before and gone after.
-        guard change.kind != .add, let oldID = change.oldBlob, let newID = change.newBlob,
-            let old = context.blobs.read(oldID, limit: Self.blobLimit), let new = context.blobs.read(newID, limit: Self.blobLimit)
-        else { return }
-        // One pass over each version finds which flags occur at all; only a flag present before is
-        // counted, and only -pie and relro (whose negations contain them) need exact counts.
-        let inOld = Self.hardeningSet.found(in: old)
-        guard inOld.contains(true) else { return }
-        let inNew = Self.hardeningSet.found(in: new)
+        // Protective flags present before and gone after. The counts of a version are kept by
+        // blob id: the old version of this file was usually the new version of an earlier commit.
+        guard change.kind != .add, let oldID = change.oldBlob, let newID = change.newBlob, let new else { return }
+        let memo = context.memos.hardeningCounts
+        guard let before = memo.value(for: oldID, make: {
+                context.blobs.read(oldID, limit: Self.blobLimit).map(Self.flagCounts)
+            }),
+            before.prefix(Self.hardeningFlags.count).contains(where: { $0 > 0 })
+        else {
+            // Still remember the new version for the next commit on this path.
+            if memo.value(for: newID) == nil { memo.store(Self.flagCounts(new), for: newID) }
+            return
+        }
+        let after = memo.value(for: newID) { Self.flagCounts(new) } ?? []
         var removed: [String] = []
-        for (index, (flag, name)) in Self.hardeningFlags.enumerated() where inOld[index] {
-            guard flag == "-pie" || flag == "relro" || !inNew[index] else { continue }
-            let needle = BuildText.fold(flag)
-            var before = count(old, needle)
-            var after = count(new, needle)
-            if flag == "-pie" {
-                before -= count(old, BuildText.fold("-no-pie"))
-                after -= count(new, BuildText.fold("-no-pie"))
+        for (index, (flag, name)) in Self.hardeningFlags.enumerated() where before[index] > 0 {
+            var had = Int(before[index])
+            var has = Int(after[index])
+            if let negation = Self.negations[flag] {
+                had -= Int(before[negation])
+                has -= Int(after[negation])
             }
-            if flag == "relro" {
-                before -= count(old, BuildText.fold("norelro"))
-                after -= count(new, BuildText.fold("norelro"))
-            }
-            if before > 0, after <= 0, !removed.contains(name) { removed.append(name) }
+            if had > 0, has <= 0, !removed.contains(name) { removed.append(name) }
         }
         guard !removed.isEmpty else { return }
         findings.append(Finding(
@@ -402,6 +417,7 @@ struct SecurityCheckSabotageDetector: Detector {
 
     private static let sandboxCalls = ["pledge(", "unveil(", "cap_enter(", "seccomp_load(", "landlock_restrict_self",
         "sandbox_init(", "pr_set_seccomp", "pr_set_no_new_privs", "seccomp_rule_add", "sandbox_apply"].map(BuildText.fold)
+    private static let sandboxCallSet = LiteralSet(sandboxCalls)
 
     private func scanRemovedSandboxCalls(_ change: FileChange, context: DetectionContext, into findings: inout [Finding]) {
         guard change.kind == .modify || change.kind == .rename, let oldID = change.oldBlob, let newID = change.newBlob else { return }
@@ -411,8 +427,11 @@ struct SecurityCheckSabotageDetector: Detector {
         else { return }
         guard let old = context.blobs.read(oldID, limit: Self.blobLimit), let new = context.blobs.read(newID, limit: Self.blobLimit)
         else { return }
+        let before = Self.sandboxCallSet.found(in: old)
+        guard before.contains(true) else { return }
+        let after = Self.sandboxCallSet.found(in: new)
         var gone: [String] = []
-        for call in Self.sandboxCalls where count(old, call) > 0 && count(new, call) == 0 {
+        for (index, call) in Self.sandboxCalls.enumerated() where before[index] && !after[index] {
             // Moved, not removed: the same commit adds the call in another file.
             let moved = context.commit.changes.contains { other in
                 other.path != change.path && other.addedLines.contains { BuildText.containsFolded($0.text, call) }

@@ -75,6 +75,50 @@ struct SecurityCheckSabotageDetectorTests {
         #expect(findings.filter { $0.ruleID == "CUST-SABOTAGE-001" }.isEmpty, "\(findings)")
     }
 
+    /// An autoconf file with probes of every form, one after another.
+    static let manyAutoconfProbes: String = {
+        var text = "AC_INIT([demo], [1.0])\nAC_PROG_CC\n"
+        for index in 0..<6 {
+            text += """
+                AC_CACHE_CHECK([whether feature \(index) works], [demo_cv_f\(index)], [
+                  AC_COMPILE_IFELSE([AC_LANG_PROGRAM([[
+                #include <stdio.h>
+                #include <string.h>
+                  ]], [[
+                  char buffer[\(index + 4)];
+                  memset(buffer, 0, sizeof buffer);
+                  ]])], [demo_cv_f\(index)=yes], [demo_cv_f\(index)=no])
+                ])
+                AC_MSG_CHECKING([for thing \(index)])
+                AC_LINK_IFELSE([AC_LANG_SOURCE([[
+                AC_INCLUDES_DEFAULT
+                int main(void) { return \(index); }
+                ]])], [AC_MSG_RESULT([yes])], [AC_MSG_RESULT([no])])
+                AC_TRY_COMPILE([#include <stdlib.h>], [exit(\(index));], [have_\(index)=1])
+                AC_TRY_RUN([int main(void) { return @<:@0@:>@ == 0; }], [ok], [bad])
+
+                """
+        }
+        return text
+    }()
+
+    @Test func probesNearSomeLinesAreAllTheProbesTouchingThem() {
+        let bytes = Array(Self.manyAutoconfProbes.utf8)
+        let all = FeatureProbes.probes(in: bytes, role: .autoconf)
+        #expect(all.count == 24)
+        #expect(all.allSatisfy { $0.source != nil })
+        let lineCount = BuildDetectorFixtures.lines(bytes).count
+        for line in 1...(lineCount + 2) {
+            let near: Set<Int> = [line]
+            let expected = all.filter { $0.touches(near) }
+            #expect(FeatureProbes.probes(in: bytes, role: .autoconf, near: near).filter { $0.touches(near) } == expected)
+        }
+        // A program's wrapper lines reach past the call: the line after an AC_LANG_PROGRAM probe.
+        let afterCall = all[0].lines.upperBound + 1
+        #expect(all[0].touches([afterCall]))
+        #expect(FeatureProbes.probes(in: bytes, role: .autoconf, near: [afterCall]).contains(all[0]))
+    }
+
     @Test func autoconfProbeWithUnbalancedParenthesis() throws {
         let before = """
             AC_INIT([demo], [1.0])
@@ -302,6 +346,32 @@ struct SecurityCheckSabotageDetectorTests {
         #expect(finding.severity == .high)
         #expect(finding.evidence.contains("stack protector"))
         #expect(finding.evidence.contains("_FORTIFY_SOURCE"))
+    }
+
+    @Test func hardeningFlagCountsOfAnEarlierCommitAreRemembered() throws {
+        let v1 = "CFLAGS += -O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2\nLDFLAGS += -pie -Wl,-z,relro\n\nall: demo\n"
+        let v2 = v1 + "\nclean:\n\trm -f demo\n"
+        let v3 = "CFLAGS += -O2\nLDFLAGS += -no-pie -Wl,-z,norelro\n\nall: demo\n\nclean:\n\trm -f demo\n"
+        let suite = DetectorSuite(detectors: [SecurityCheckSabotageDetector()])
+        var blobs = InMemoryBlobSource()
+        let edit = BuildDetectorFixtures.change("Makefile", old: v1, new: v2, blobs: &blobs)
+        let removal = BuildDetectorFixtures.change("Makefile", old: v2, new: v3, blobs: &blobs)
+        #expect(suite.scan(BuildDetectorFixtures.commit([edit], subject: "Add clean"), blobs: blobs).isEmpty)
+        // The second commit's old version is no longer readable: its counts come from the first
+        // commit, whose new version it was.
+        var later = blobs
+        later.blobs[try #require(removal.oldBlob)] = nil
+        let findings = suite.scan(BuildDetectorFixtures.commit([removal], subject: "Simplify flags"), blobs: later)
+        let finding = try #require(findings.first { $0.ruleID == "CUST-SABOTAGE-005" && $0.startLine == nil })
+        #expect(finding.evidence.contains("stack protector"))
+        #expect(finding.evidence.contains("_FORTIFY_SOURCE"))
+        // -pie and relro are counted apart from -no-pie and norelro.
+        #expect(finding.evidence.contains("(-pie)"))
+        #expect(finding.evidence.contains("RELRO"))
+        // A fresh suite cannot know the old version and stays quiet about removals.
+        let fresh = DetectorSuite(detectors: [SecurityCheckSabotageDetector()])
+        let alone = fresh.scan(BuildDetectorFixtures.commit([removal], subject: "Simplify flags"), blobs: later)
+        #expect(!alone.contains { $0.ruleID == "CUST-SABOTAGE-005" && $0.startLine == nil })
     }
 
     @Test func weakeningFlagAddedToCMake() {
