@@ -6,14 +6,7 @@ import Foundation
 package enum RosterActivity {
     /// The UTC calendar date of `date` as `YYYY-MM-DD`.
     package static func day(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        let year = String(parts.year ?? 0)
-        let month = String(parts.month ?? 0)
-        let dayOfMonth = String(parts.day ?? 0)
-        return String(repeating: "0", count: max(0, 4 - year.count)) + year + "-"
-            + (month.count < 2 ? "0" : "") + month + "-" + (dayOfMonth.count < 2 ? "0" : "") + dayOfMonth
+        ISODate.day(Int64(date.timeIntervalSince1970.rounded(.down)))
     }
 
     /// Nil when `person` is active on `date`; otherwise why they may not log in.
