@@ -60,15 +60,10 @@ extension LedgerCLI {
         } catch {
             throw CLIFailure(code: CustodyExit.configuration, message: "cannot use the roster \(path): \(error)")
         }
-        var registered: Set<String> = []
-        for person in people.people {
-            for line in person.keys {
-                if let raw = SSHPublicKey(line: line)?.ed25519PublicKey { registered.insert(person.id + " " + HexCoding.encode(raw)) }
-            }
-        }
+        let keysByPerson = ReviewCoverage.registeredKeys(people).byPerson
         return { verdict in
             guard let key = try? NoteVerifier(vkey: verdict.reviewerKey) else { return false }
-            return registered.contains(verdict.verdict.reviewer + " " + HexCoding.encode(key.publicKey))
+            return keysByPerson[verdict.verdict.reviewer]?.contains(Array(key.publicKey)) == true
         }
     }
 }

@@ -131,7 +131,7 @@ package struct ReviewCoverage: Hashable, Sendable, Codable {
 
     /// The Ed25519 keys the roster registers, by person, and the first person each key is
     /// registered to.
-    static func registeredKeys(_ roster: Roster) -> (byPerson: [String: Set<[UInt8]>], owner: [[UInt8]: String]) {
+    package static func registeredKeys(_ roster: Roster) -> (byPerson: [String: Set<[UInt8]>], owner: [[UInt8]: String]) {
         var byPerson: [String: Set<[UInt8]>] = [:]
         var owner: [[UInt8]: String] = [:]
         for person in roster.people {

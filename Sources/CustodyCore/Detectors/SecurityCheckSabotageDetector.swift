@@ -432,9 +432,17 @@ struct SecurityCheckSabotageDetector: Detector {
         let after = Self.sandboxCallSet.found(in: new)
         var gone: [String] = []
         for (index, call) in Self.sandboxCalls.enumerated() where before[index] && !after[index] {
-            // Moved, not removed: the same commit adds the call in another file.
+            // Moved, not removed: the same commit adds the call as code in another source file
+            // of these languages outside the test tree (a mention in a comment, a document or a
+            // test does not count, or a note in a README would hide the removal).
             let moved = context.commit.changes.contains { other in
-                other.path != change.path && other.addedLines.contains { BuildText.containsFolded($0.text, call) }
+                let language = BuildFiles.language(of: other.path)
+                guard other.path != change.path, other.kind != .delete, [.c, .go, .rust].contains(language),
+                    !BuildFiles.isTestPath(other.path)
+                else { return false }
+                return other.addedLines.contains {
+                    BuildText.containsFolded($0.text, call) && !Self.isComment($0.text, language: language)
+                }
             }
             if !moved { gone.append(String(decoding: call, as: UTF8.self)) }
         }

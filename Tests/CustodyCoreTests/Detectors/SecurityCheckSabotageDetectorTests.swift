@@ -334,6 +334,16 @@ struct SecurityCheckSabotageDetectorTests {
         // Without the new home it is still reported.
         let alone = BuildDetectorFixtures.scan(detector, changes: [emptied], blobs: blobs)
         #expect(alone.contains { $0.ruleID == "CUST-SABOTAGE-002" })
+        // A mention in a document, in a comment or in a test is no new home.
+        let decoys = [
+            BuildDetectorFixtures.change("README.md", old: "# Demo\n", new: "# Demo\nThe child calls pledge(\"stdio\") first.\n", blobs: &blobs),
+            BuildDetectorFixtures.change("auth-session.c", old: "#include <unistd.h>\n", new: "#include <unistd.h>\n/* pledge(\"stdio\", NULL) is done elsewhere */\n", blobs: &blobs),
+            BuildDetectorFixtures.change("tests/sandbox_test.c", old: "int x;\n", new: "int x;\nvoid t(void) { pledge(\"stdio\", NULL); }\n", blobs: &blobs),
+        ]
+        for decoy in decoys {
+            let hidden = BuildDetectorFixtures.scan(detector, changes: [emptied, decoy], blobs: blobs)
+            #expect(hidden.contains { $0.ruleID == "CUST-SABOTAGE-002" }, "\(decoy.path)")
+        }
     }
 
     // MARK: Hardening
