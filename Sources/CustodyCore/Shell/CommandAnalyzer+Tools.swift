@@ -961,8 +961,8 @@ extension CommandAnalyzer {
             out.phrase = "runs \(what) (its code is not shown here)"
         }
         switch (name, sub) {
-        case (_, "install"), (_, "add"), (_, "i"), (_, "reinstall"), (_, "localinstall"), (_, "get") where name == "go",
-            (_, "in") where name == "zypper", (_, "ci") where name == "npm", (_, "-S") where name == "pacman":
+        case (_, "install"), (_, "add"), (_, "i"), (_, "reinstall"), (_, "localinstall"), ("go", "get"),
+            ("zypper", "in"), ("npm", "ci"), ("pacman", "-S"):
             if name == "terraform" || name == "helm" && sub != "install" {
                 break
             }
@@ -985,7 +985,7 @@ extension CommandAnalyzer {
             }
             install("installs the package\(packages.count == 1 ? "" : "s")\(pkgText)")
             if name == "npm", Self.hasFlag(args, "-g", "--global") { out.phrase += " for every user" }
-        case (_, "remove"), (_, "uninstall"), (_, "purge"), (_, "erase"), (_, "del"), (_, "autoremove"), (_, "rm"), (_, "un"), (_, "delete") where name == "helm", (_, "-R") where name == "pacman":
+        case (_, "remove"), (_, "uninstall"), (_, "purge"), (_, "erase"), (_, "del"), (_, "autoremove"), (_, "rm"), (_, "un"), ("helm", "delete"), ("pacman", "-R"):
             remove(sub == "autoremove" ? "removes packages that are no longer needed" : "removes the package\(packages.count == 1 ? "" : "s")\(pkgText)")
             if name == "helm" { out.phrase = "uninstalls the Helm release\(pkgText) from Kubernetes" }
         case (_, "update"), (_, "upgrade"), (_, "dist-upgrade"), (_, "full-upgrade"), (_, "refresh"), (_, "makecache"):
@@ -1002,11 +1002,19 @@ extension CommandAnalyzer {
             out.add(.installsPackage, packages.first ?? "all")
             out.raise(.changesConfig, "updates installed software")
             out.phrase = "upgrades \(packages.isEmpty ? "installed packages" : "the packages" + pkgText)"
+        // Before the listing commands: `config set` and `config delete` change settings.
+        case ("npm", "config"), ("yarn", "config"), ("pip", "config"), ("pip3", "config"):
+            if packages.first == "set" || packages.first == "delete" {
+                out.raise(.changesConfig)
+                out.phrase = "changes \(name) settings"
+            } else {
+                out.phrase = "shows \(name) settings"
+            }
         case (_, "list"), (_, "search"), (_, "show"), (_, "info"), (_, "policy"), (_, "freeze"), (_, "ls"), (_, "view"),
             (_, "outdated"), (_, "check"), (_, "status"), (_, "history"), (_, "version"), (_, "--version"), (_, "-v"),
-            (_, "why"), (_, "audit"), (_, "config") where name != "npm" && name != "yarn" || sub != "config", (_, "help"),
+            (_, "why"), (_, "audit"), (_, "config"), (_, "help"),
             (_, "madison"), (_, "depends"), (_, "rdepends"), (_, "provides"), (_, "whatprovides"), (_, "repolist"),
-            (_, "get") where name == "helm", (_, "template"), (_, "plan"), (_, "validate"), (_, "output"),
+            ("helm", "get"), (_, "template"), (_, "plan"), (_, "validate"), (_, "output"),
             (_, "show-deps"), (_, "doctor"), (_, "env"), (_, "vet"), (_, "explain"), (_, "lint"), (_, "-Q"):
             out.phrase = name == "terraform" && sub == "plan" ? "shows what Terraform would change, without changing it" : "shows package information (\(sub))"
         case ("terraform", "apply"), ("terraform", "import"), ("terraform", "taint"), ("terraform", "untaint"), ("terraform", "state"):
@@ -1036,18 +1044,16 @@ extension CommandAnalyzer {
             out.phrase = "rolls back the Helm release \(packages.first ?? "")"
         case ("npm", "run"), ("npm", "run-script"), ("npm", "start"), ("npm", "test"), ("npm", "t"), ("yarn", "run"), ("pnpm", "run"), ("npm", "exec"), ("yarn", "dlx"), ("pnpm", "dlx"), ("pnpm", "exec"), ("yarn", "exec"):
             runScript("the package script \(packages.first ?? sub)")
-        case ("npm", "publish"), ("yarn", "publish"), ("pnpm", "publish"), ("cargo", "publish"), ("gem", "push"), ("swift", "package") where packages.first == "publish":
+        case ("swift", "package") where packages.first == "publish":
+            fallthrough
+        case ("npm", "publish"), ("yarn", "publish"), ("pnpm", "publish"), ("cargo", "publish"), ("gem", "push"):
             out.add(.upload, name)
             out.raise(.networkEgress, "publishes code to a public registry")
             out.phrase = "publishes this package to the \(name) registry"
-        case ("npm", "config"), ("yarn", "config"), ("pip", "config"), ("pip3", "config"):
-            if packages.first == "set" || packages.first == "delete" {
-                out.raise(.changesConfig)
-                out.phrase = "changes \(name) settings"
-            } else {
-                out.phrase = "shows \(name) settings"
-            }
-        case ("cargo", "run"), ("go", "run"), ("swift", "run"), ("cargo", "test"), ("go", "test"), ("swift", "test"), ("go", "generate"), ("yarn", _) where !["install", "add", "remove", "upgrade", "info", "list", "why", "audit", "config", "publish"].contains(sub):
+        case ("yarn", _) where !["install", "add", "remove", "upgrade", "info", "list", "why", "audit", "config", "publish"].contains(sub):
+            // `yarn <script>` runs a package script.
+            fallthrough
+        case ("cargo", "run"), ("go", "run"), ("swift", "run"), ("cargo", "test"), ("go", "test"), ("swift", "test"), ("go", "generate"):
             runScript(name == "yarn" ? "the package script \(sub)" : "the project's code with \(name) \(sub)")
         case ("cargo", "build"), ("go", "build"), ("swift", "build"), ("go", "mod"), ("cargo", "fetch"), ("go", "fmt"), ("cargo", "fmt"), ("npm", "pack"), ("npm", "audit"), ("npm", "init"), ("go", "vet"):
             out.raise(.writesFiles)

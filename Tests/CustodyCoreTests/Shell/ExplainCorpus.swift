@@ -193,6 +193,8 @@ enum ExplainCorpus {
         C(#"docker-compose logs -f api"#, R, "compose"),
         C(#"gsutil ls gs://reports-bucket"#, R, "gs://reports-bucket"),
         C(#"helm get values my-release -n prod"#, R, "package information"),
+        C(#"npm config get registry"#, R, "shows npm settings"),
+        C(#"pip config list"#, R, "shows pip settings"),
     ]
 
     static let writesFiles: [CorpusCase] = [
@@ -327,6 +329,8 @@ enum ExplainCorpus {
         C(#"aws eks update-kubeconfig --name prod --region us-east-1"#, K, "update-kubeconfig"),
         C(#"gcloud container clusters get-credentials prod --zone us-central1-a"#, K, "kubernetes credentials"),
         C(#"gcloud config set project my-project"#, K, "gcloud settings"),
+        C(#"pip config set global.index-url https://pypi.example.org/simple"#, K, "changes pip settings"),
+        C(#"npm config set registry https://registry.example.org/"#, K, "changes npm settings"),
         C(#"gcloud run deploy api --image gcr.io/proj/api:1.2 --region us-central1"#, K, "deploy"),
         C(#"az aks get-credentials -g rg-prod -n aks-prod"#, K, "kubernetes credentials"),
         C(#"az group create --name rg-test --location eastus"#, K, "create"),
