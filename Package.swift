@@ -70,7 +70,7 @@ let package = Package(
             exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "CustodyLedgerTests", dependencies: ["CustodyLedger"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustodyLedgerTests", dependencies: ["CustodyLedger", "CustodyTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CustodyStoreTests",
             dependencies: ["CustodyStore", "CustodyTestSupport"],

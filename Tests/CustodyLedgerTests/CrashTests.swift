@@ -1,4 +1,5 @@
 import CustodyLedger
+import CustodyTestSupport
 import Testing
 
 #if canImport(Glibc)

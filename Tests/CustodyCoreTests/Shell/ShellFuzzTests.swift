@@ -1,23 +1,11 @@
 import CustodyCore
+import CustodyTestSupport
 import Testing
 
 /// Generated-input fuzzing: random bytes, random shell-ish tokens and random mutations of the
 /// corpus, with a fixed seed so failures reproduce. Asserts that the explainer always returns a
 /// well-formed explanation (no crash, no hang: the suite would time out).
 @Suite struct ShellFuzzTests {
-    /// SplitMix64: small, fast, deterministic.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
-    }
-
     static let tokens = ["'", "\"", "$(", ")", "`", "${", "}", "<<", "EOF", "\n", "|", "||", "&&", ";", "&", "(", "{",
         "if", "then", "fi", "for", "do", "done", "case", "esac", "in", ";;", "$'\\x41", "\\", "<(", ">(", "$((", "))",
         "[[", "]]", "sudo", "sh -c", "bash", "eval", "curl http://x", "| sh", "base64 -d", "rm -rf", "*", "?", "[a]",
@@ -35,7 +23,7 @@ import Testing
     }
 
     @Test func randomBytes() {
-        var rng = Random(state: 0xC0FFEE)
+        var rng = SplitMix(seed: 0xC0FFEE)
         for _ in 0..<800 {
             let count = rng.below(200)
             var bytes: [UInt8] = []
@@ -46,7 +34,7 @@ import Testing
     }
 
     @Test func randomTokens() {
-        var rng = Random(state: 42)
+        var rng = SplitMix(seed: 42)
         for _ in 0..<1200 {
             var s = ""
             for _ in 0..<rng.below(30) {
@@ -58,7 +46,7 @@ import Testing
     }
 
     @Test func mutatedCorpus() {
-        var rng = Random(state: 7)
+        var rng = SplitMix(seed: 7)
         let seeds = ExplainCorpus.all.map(\.line) + AdversarialCorpus.lines
         for i in 0..<1500 {
             var bytes = Array(seeds[i % seeds.count].utf8)
