@@ -235,4 +235,3 @@ import Testing
         verifyFails(dir, naming: "entry 420: ")
     }
 }
-
