@@ -40,6 +40,9 @@ package struct MirrorFilter: Sendable {
     private var stringLength = 0
     /// UTF-8 continuation bytes still expected by the last lead byte.
     private var continuations = 0
+    /// The bytes the next continuation may be (narrower after E0, ED, F0 and F4, as UTF-8
+    /// requires); a byte outside it ends the character.
+    private var nextContinuation: ClosedRange<UInt8> = 0x80...0xBF
     /// A 0xC2 lead byte held back: with 0x80–0x9F after it, it is a C1 control.
     private var heldC2 = false
     /// How many bytes were dropped so far.
@@ -88,6 +91,11 @@ package struct MirrorFilter: Sendable {
             continuations = 1
             step(0xC2, into: &out)
         }
+        if continuations > 0, !nextContinuation.contains(byte) {
+            // Not a UTF-8 character after all: the byte stands on its own.
+            continuations = 0
+        }
+        nextContinuation = 0x80...0xBF
         switch byte {
         case 0x80...0xBF where continuations > 0:
             continuations -= 1
@@ -104,9 +112,11 @@ package struct MirrorFilter: Sendable {
             step(byte, into: &out)
         case 0xE0...0xEF:
             continuations = 2
+            nextContinuation = byte == 0xE0 ? 0xA0...0xBF : byte == 0xED ? 0x80...0x9F : 0x80...0xBF
             step(byte, into: &out)
         case 0xF0...0xF4:
             continuations = 3
+            nextContinuation = byte == 0xF0 ? 0x90...0xBF : byte == 0xF4 ? 0x80...0x8F : 0x80...0xBF
             step(byte, into: &out)
         default:
             continuations = 0
@@ -126,8 +136,6 @@ package struct MirrorFilter: Sendable {
             case 0x1B:
                 state = .escape
                 held = [byte]
-            case 0x05:
-                droppedBytes += 1
             default:
                 out.append(byte)
             }
@@ -158,9 +166,18 @@ package struct MirrorFilter: Sendable {
                 state = .ground
             }
         case .escapeSpace:
+            guard byte >= 0x20, byte <= 0x7E else {
+                // ESC (or any other control) starts over, as in a terminal: pass `ESC SP` and
+                // judge this byte afresh, so `ESC SP ESC [ 6 n` is still caught.
+                out += held
+                held = []
+                state = .ground
+                step(byte, into: &out)
+                return
+            }
             held.append(byte)
-            if byte == UInt8(ascii: "F") || byte == UInt8(ascii: "G") || byte == 0x18 || byte == 0x1A {
-                // S7C1T / S8C1T change how the terminal answers; cancel ends the sequence.
+            if byte == UInt8(ascii: "F") || byte == UInt8(ascii: "G") {
+                // S7C1T / S8C1T change how the terminal answers.
                 droppedBytes += held.count
             } else {
                 out += held

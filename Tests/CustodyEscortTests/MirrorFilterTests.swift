@@ -93,6 +93,17 @@ struct MirrorFilterTests {
     @Test func switchingTheTerminalToEightBitAnswersIsDropped() {
         #expect(filtered(["a\u{1B} Gb\u{1B} Fc"]) == "abc")
         #expect(filtered(["a\u{1B} ", "G", "b"]) == "ab")
+        // An escape after ESC SP starts a new sequence, which is judged on its own.
+        #expect(filtered(["a\u{1B} \u{1B}[6nb"]) == "a\u{1B} b")
+        #expect(filtered(["\u{1B} \u{1B}]52;c;cm0gLXJmIC8K\u{07}x"]) == "\u{1B} x")
+        #expect(filtered(["a\u{1B} ", "\u{9B}6nb"]) == "a\u{1B} b")
+    }
+
+    @Test func controlBytesAfterABrokenUTF8LeadAreJudgedToo() {
+        // E0 must be followed by A0–BF, F4 by 80–8F, ED by 80–9F: 9B here is no part of a character.
+        #expect(filteredBytes([[0x61, 0xE0, 0x9B] + Array("6nb".utf8)]) == [0x61, 0xE0] + Array("b".utf8))
+        #expect(filteredBytes([[0xF4, 0x9B] + Array("6nb".utf8)]) == [0xF4] + Array("b".utf8))
+        #expect(filteredBytes([[0xED, 0xA0], [0x9B] + Array("6nb".utf8)]) == [0xED, 0xA0] + Array("b".utf8))
     }
 
     @Test func aStringInterruptedByAnotherSequenceEndsThere() {
