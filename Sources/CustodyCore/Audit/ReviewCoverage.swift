@@ -144,20 +144,18 @@ package struct ReviewCoverage: Hashable, Sendable, Codable {
         return (byPerson, owner)
     }
 
-    /// Counted `cleared` verdicts as review evidence for the policy (`require: review`).
+    /// The verdicts that can be review evidence for the policy (`require: review`): those signed
+    /// with a key the roster registers to their reviewer, in ledger order, with their verdict.
     ///
-    /// Only a verdict signed with a key the roster registers to its reviewer counts, and only
-    /// while the commit's latest such verdict (in ledger order) is `cleared`: a later
-    /// `malicious` or `needs-fix` withdraws the earlier clearances. The policy then applies its
-    /// own reviewer predicate and excludes the author.
+    /// Which of them count is decided where the commit's author is known
+    /// (``ReviewCollector/reviewers(of:)``): the author's own verdicts are ignored, and a
+    /// commit's clearances count only while its latest other verdict is `cleared` (a later
+    /// `malicious` or `needs-fix` withdraws them).
     package static func reviewEvidence(_ verdicts: [LedgerVerdict], roster: Roster) -> [RecordedReview] {
         let keysByPerson = registeredKeys(roster).byPerson
-        let valid = verdicts.filter { keysByPerson[$0.reviewer]?.contains($0.reviewerKey) == true }
+        return verdicts.filter { keysByPerson[$0.reviewer]?.contains($0.reviewerKey) == true }
             .sorted { $0.ledgerEntry < $1.ledgerEntry }
-        var latest: [String: String] = [:]
-        for verdict in valid { latest[verdict.commit.lowercased()] = verdict.verdict }
-        return valid.filter { $0.verdict == "cleared" && latest[$0.commit.lowercased()] == "cleared" }
-            .map { RecordedReview(commit: $0.commit.lowercased(), reviewerID: $0.reviewer) }
+            .map { RecordedReview(commit: $0.commit.lowercased(), reviewerID: $0.reviewer, verdict: $0.verdict) }
     }
 }
 

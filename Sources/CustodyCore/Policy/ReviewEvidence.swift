@@ -25,14 +25,17 @@ package struct ReviewEvidence: Hashable, Sendable {
     }
 }
 
-/// A review verdict recorded with `custody review`: the commit and the reviewer's roster id.
+/// A review verdict recorded with `custody review`: the commit, the reviewer's roster id and the
+/// verdict (`cleared`, `malicious`, `needs-fix`).
 package struct RecordedReview: Hashable, Sendable, Codable {
     package var commit: String
     package var reviewerID: String
+    package var verdict: String
 
-    package init(commit: String, reviewerID: String) {
+    package init(commit: String, reviewerID: String, verdict: String = "cleared") {
         self.commit = commit
         self.reviewerID = reviewerID
+        self.verdict = verdict
     }
 }
 
@@ -43,16 +46,27 @@ package struct ReviewCollector: Sendable {
     package static let reviewTrailerKeys = ["reviewed-by", "approved-by", "acked-by"]
 
     package var resolver: IdentityResolver
-    private var verdicts: [String: [String]]
+    /// Recorded verdicts per commit (lowercased id), in ledger order.
+    private var verdicts: [String: [RecordedReview]]
 
     /// - Parameters:
     ///   - resolver: maps trailer identities to roster people.
-    ///   - recorded: verdicts recorded with `custody review` (commit, reviewer id).
+    ///   - recorded: verdicts recorded with `custody review`, in ledger order.
     package init(resolver: IdentityResolver, recorded: [RecordedReview] = []) {
         self.resolver = resolver
-        var verdicts: [String: [String]] = [:]
-        for review in recorded { verdicts[review.commit.lowercased(), default: []].append(review.reviewerID) }
+        var verdicts: [String: [RecordedReview]] = [:]
+        for review in recorded { verdicts[review.commit.lowercased(), default: []].append(review) }
         self.verdicts = verdicts
+    }
+
+    /// The reviewers whose recorded `cleared` verdicts count for `commit`: the author's own
+    /// verdicts are ignored, and clearances count only while the latest other verdict is
+    /// `cleared` (a later `malicious` or `needs-fix` withdraws them; the author cannot undo that).
+    func clearingReviewers(of commit: Commit) -> [String] {
+        let author = resolver.resolve(name: commit.author.name, email: commit.author.email).person?.id
+        let others = (verdicts[commit.id.description] ?? []).filter { $0.reviewerID != author }
+        guard others.last?.verdict == "cleared" else { return [] }
+        return others.filter { $0.verdict == "cleared" }.map(\.reviewerID)
     }
 
     /// Every reviewer named for `commit`, in message order, then recorded verdicts.
@@ -64,7 +78,7 @@ package struct ReviewCollector: Sendable {
             let (name, email) = Self.splitIdentity(trailer.value)
             out.append(ReviewEvidence(identity: resolver.resolve(name: name, email: email), source: .trailer(trailer.key)))
         }
-        for id in verdicts[commit.id.description] ?? [] {
+        for id in clearingReviewers(of: commit) {
             if let person = resolver.roster.person(id: id) {
                 let identity = ResolvedIdentity(
                     name: person.name,
