@@ -288,8 +288,8 @@ extension BuildText {
         return closingOfComment(t) == nil || isClosedCComment(t)
     }
 
-    /// `/* … */` with nothing but blanks after the first `*/`: a comment in any file (C
-    /// headers filled in by CMake or configure are `.cmake` and `.in` files).
+    /// `/* … */` with nothing but blanks after the first `*/`: a comment in C and C header
+    /// templates, never in a shell script or make recipe (`/*/bin/sh` is a path there).
     static func isClosedCComment(_ t: ArraySlice<UInt8>) -> Bool {
         guard t.starts(with: "/*".utf8), let close = closingOfComment(t) else { return false }
         return t[close...].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }

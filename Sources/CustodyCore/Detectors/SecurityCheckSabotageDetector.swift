@@ -396,7 +396,9 @@ struct SecurityCheckSabotageDetector: Detector {
     static func isComment(_ text: ArraySlice<UInt8>, language: BuildFiles.Language) -> Bool {
         let t = BuildText.trimmed(text)
         guard let first = t.first else { return false }
-        if BuildText.isClosedCComment(t) { return true }
+        // `/* … */` is a comment in C and in C headers that CMake or configure fill in (`.cmake`,
+        // `.in`), but in a shell script or make recipe `/*/bin/sh -c '…' */` is a command.
+        if ![.shell, .make, .dockerfile, .powershell].contains(language), BuildText.isClosedCComment(t) { return true }
         switch language {
         case .c, .java, .javascript, .swift, .go, .rust, .csharp, .php:
             if BuildText.isCStyleCommentOnly(t) { return true }

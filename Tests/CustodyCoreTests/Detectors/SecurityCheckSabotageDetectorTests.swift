@@ -276,6 +276,8 @@ struct SecurityCheckSabotageDetectorTests {
         ("CMakeLists.txt", "option(ENABLE_SANDBOX \"Enable the Landlock sandbox\" OFF)"),
         ("main.js", "app.commandLine.appendSwitch('no-sandbox')"),
         ("docker-compose.yml", "    security_opt: [\"seccomp=unconfined\"]"),
+        // Looks like a C comment, but `/*/bin/sh` is a path to a shell in a script.
+        ("scripts/setup.sh", "/*/bin/sh -c 'setenforce 0' */"),
     ])
     func sandboxTurnedOff(_ path: String, _ line: String) {
         let findings = BuildDetectorFixtures.scan(detector, path: path, old: nil, new: line + "\n")
