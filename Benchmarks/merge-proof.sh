@@ -26,6 +26,11 @@ for repo in "$@"; do
     "$bin" debug read-history "$repo" "${refs[@]}" --merge-digests >"$tmp/proof" 2>"$tmp/proof.err"
     "$bin" debug read-history "$repo" "${refs[@]}" --merge-digests --remerge-all >"$tmp/git" 2>"$tmp/git.err"
     merges=$(wc -l <"$tmp/proof")
+    if [ "$merges" -eq 0 ] || [ ! -s "$tmp/git" ]; then
+        echo "$name: no merge digests (did custody fail? $(tail -n 1 "$tmp/proof.err"))" >&2
+        status=1
+        continue
+    fi
     if cmp -s "$tmp/proof" "$tmp/git"; then
         same="identical digests for all $merges merges"
     else

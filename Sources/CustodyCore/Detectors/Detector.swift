@@ -51,12 +51,17 @@ package struct DetectionContext: Sendable {
     var buildRoles: [String: BuildFiles.Role] = [:]
 
     /// What detectors worked out from whole blobs in earlier commits (the suite's own memos).
-    var memos = DetectorMemos()
+    let memos: DetectorMemos
 
     package init(commit: Commit, blobs: any BlobSource, explainer: Explainer = Explainer()) {
+        self.init(commit: commit, blobs: blobs, explainer: explainer, memos: DetectorMemos())
+    }
+
+    init(commit: Commit, blobs: any BlobSource, explainer: Explainer, memos: DetectorMemos) {
         self.commit = commit
         self.blobs = blobs
         self.explainer = explainer
+        self.memos = memos
     }
 
     /// The traits of a changed file's path.

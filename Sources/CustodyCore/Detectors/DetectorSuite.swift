@@ -14,8 +14,7 @@ package struct DetectorSuite: Sendable {
 
     /// Scans the changes of `commit` and returns the findings, in a stable order.
     package func scan(_ commit: Commit, blobs: some BlobSource) -> [Finding] {
-        var context = DetectionContext(commit: commit, blobs: blobs, explainer: explainer)
-        context.memos = memos
+        var context = DetectionContext(commit: commit, blobs: blobs, explainer: explainer, memos: memos)
         var distinctPaths = true
         for change in commit.changes {
             let path = change.path

@@ -42,25 +42,6 @@ enum FeatureProbes {
         }
     }
 
-    /// Whether the text mentions any probe macro (a cheap literal prefilter).
-    static func mentionsProbe(_ bytes: some Collection<UInt8>) -> Bool {
-        // One pass for every macro (lowercase needles, ASCII case folded as `containsFolded` does).
-        let search: (UnsafeBufferPointer<UInt8>) -> Bool = { buffer in
-            var found = false
-            prefilterMatcher.scan(buffer) { _ in
-                found = true
-                return false
-            }
-            return found
-        }
-        return bytes.withContiguousStorageIfAvailable(search) ?? Array(bytes).withUnsafeBufferPointer(search)
-    }
-
-    private static let prefilterMatcher = MultiMatcher(bytes: prefilter, caseInsensitive: true)
-
-    private static let prefilter: [[UInt8]] = ["_source_compiles", "_source_runs", "ac_compile_ifelse",
-        "ac_link_ifelse", "ac_run_ifelse", "ac_try_", ".compiles(", ".links(", ".run("].map(BuildText.fold)
-
     // MARK: Shared scanning
 
     private static func lineNumber(_ bytes: [UInt8], at offset: Int, from: (offset: Int, line: Int)) -> Int {

@@ -214,7 +214,8 @@ package final class RunningGit: @unchecked Sendable {  // fds used by one owner 
         // blocks, and both sides switch, far less often while a history streams through.
         // Failure only leaves the default size.
         #if os(Linux)
-        _ = fcntl(outPipe[0], 1031, Int32(1 << 20))
+        let setPipeSize: Int32 = 1031  // F_SETPIPE_SZ, which Glibc's Swift overlay does not export
+        _ = fcntl(outPipe[0], setPipeSize, Int32(1 << 20))
         #endif
         if keepStandardInput {
             guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &inPair) == 0 else {

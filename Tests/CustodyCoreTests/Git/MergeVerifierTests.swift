@@ -197,7 +197,11 @@ struct MergeVerifierTests {
         let generated = try GeneratedHistory.make(commits: 160)
         let (mine, summary) = try readBothWays(generated.path)
         #expect(mine.count { $0.isMerge } > 0)
-        #expect(summary.mergesWithoutOwnPaths + summary.mergesVerified + summary.mergesRemerged == mine.count { $0.isMerge })
+        // Pinned (the history is seeded): 9 merges without paths of their own, 5 re-merged by
+        // git; the generator's merges all conflict, so none is proven (randomMergesAgree proves).
+        #expect(summary.mergesWithoutOwnPaths == 9)
+        #expect(summary.mergesVerified == 0)
+        #expect(summary.mergesRemerged == 5)
     }
 
     /// Merges made by `git merge` from random edits of shared files (clean ones, conflicts
