@@ -221,14 +221,16 @@ struct LiteralSet: Sendable {
     /// Which literals occur in `bytes` (ASCII case ignored).
     func found(in bytes: some Collection<UInt8>) -> [Bool] {
         var hits = [Bool](repeating: false, count: literals.count)
-        let scan: (UnsafeBufferPointer<UInt8>) -> Void = { buffer in
-            self.matcher.scan(buffer) { match in
-                hits[self.literalOf[match.needle]] = true
+        // A local function, not a stored closure: nothing escapes, so the set is not copied
+        // into a heap context on every line.
+        func scan(_ buffer: UnsafeBufferPointer<UInt8>) {
+            matcher.scan(buffer) { match in
+                hits[literalOf[match.needle]] = true
                 return true
             }
         }
-        if bytes.withContiguousStorageIfAvailable(scan) == nil {
-            Array(bytes).withUnsafeBufferPointer(scan)
+        if bytes.withContiguousStorageIfAvailable({ scan($0) }) == nil {
+            Array(bytes).withUnsafeBufferPointer { scan($0) }
         }
         return hits
     }

@@ -143,7 +143,15 @@ struct DecodeAndExecuteDetector: Detector {
             if sink != nil || hits.chmod { sinkLines.append(position) }
             let isComment = CommentHeuristics.isCommentLine(line.text, language: traits.language)
             let quiet = traits.isDocumentation || isComment
-            let (explanation, risk) = explain(line, traits: traits, lower: lower, explainer: context.explainer)
+            // The explainer is costly and only adds evidence (or, for production shell, decides
+            // the last case): asked once a line is about to be reported or judged by it.
+            var explained: (text: String, risk: RiskClass?)?
+            func explanation() -> (text: String, risk: RiskClass?) {
+                if let explained { return explained }
+                let made = explain(line, traits: traits, lower: lower, explainer: context.explainer)
+                explained = made
+                return made
+            }
             if let decoder, let found = sink ?? runner, !quiet {
                 guard cap.allow(Self.decodeExec) else { continue }
                 flagged.insert(position)
@@ -156,7 +164,7 @@ struct DecodeAndExecuteDetector: Detector {
                         change: change,
                         lines: [line],
                         evidence:
-                            "Line \(line.number) decodes with '\(Self.word(decoder))' and runs the result with '\(Self.word(found))'.\(explanation)",
+                            "Line \(line.number) decodes with '\(Self.word(decoder))' and runs the result with '\(Self.word(found))'.\(explanation().text)",
                         severity: severity
                     )
                 )
@@ -180,11 +188,11 @@ struct DecodeAndExecuteDetector: Detector {
                         change: change,
                         lines: [line],
                         evidence:
-                            "Line \(line.number) fetches with '\(Self.word(downloader))' and runs what it gets with '\(Self.word(found))'.\(explanation)",
+                            "Line \(line.number) fetches with '\(Self.word(downloader))' and runs what it gets with '\(Self.word(found))'.\(explanation().text)",
                         severity: severity
                     )
                 )
-            } else if traits.language == .shell, !quiet, risk == .runsOpaqueCode, traits.isProductionCode,
+            } else if traits.language == .shell, !quiet, traits.isProductionCode, explanation().risk == .runsOpaqueCode,
                 cap.allow(Self.downloadExec)
             {
                 flagged.insert(position)
@@ -194,7 +202,7 @@ struct DecodeAndExecuteDetector: Detector {
                         commit: context.commit,
                         change: change,
                         lines: [line],
-                        evidence: "Line \(line.number):\(explanation)",
+                        evidence: "Line \(line.number):\(explanation().text)",
                         severity: .medium,
                         confidence: .low
                     )

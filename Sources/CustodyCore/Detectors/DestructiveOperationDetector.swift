@@ -105,11 +105,13 @@ struct DestructiveOperationDetector: Detector {
             var severity: Severity = traits.isProductionCode ? .critical : .high
             if traits.isTest { severity = .medium }
             if traits.isDocumentation || isComment || !traits.language.isCode { severity = .low }
-            let explained =
-                traits.language == .shell || traits.language == .make
-                ? DetectorShellEvidence.riskClass(line.text, explainer: context.explainer).map {
+            // The explainer's class is evidence only: worked out once a line is reported.
+            var explained: String {
+                guard traits.language == .shell || traits.language == .make else { return "" }
+                return DetectorShellEvidence.riskClass(line.text, explainer: context.explainer).map {
                     " The command explainer classes it as \($0.rawValue)."
-                } ?? "" : ""
+                } ?? ""
+            }
             if let hit = Self.dangerousCommand(lower) ?? Self.codeDelete(lower) ?? Self.diskWipe(lower),
                 cap.allow(Self.wipe)
             {

@@ -5,8 +5,13 @@
 /// Merge bases are found as git's `paint_down_to_common` finds them, with the topological
 /// position as priority: a commit is taken only after all its children among the painted
 /// commits, so a common ancestor of another common ancestor is always marked stale before it is
-/// taken, and the answer needs no `remove_redundant` pass. A commit whose parents are outside the
-/// selection (a `--rev` range, a shallow clone) makes the answer unknown (nil) instead of wrong.
+/// taken, and the answer needs no `remove_redundant` pass. The walk stops as soon as no queued
+/// commit that is not stale carries one of the two colours: a new base needs both, and a colour
+/// can then only arrive together with staleness. (git walks on until everything queued is stale;
+/// on a history where one line merges another again and again, such as tmux's, that is the
+/// whole first-parent line down to the root, for every merge.) A commit whose parents are outside
+/// the selection (a `--rev` range, a shallow clone) makes the answer unknown (nil) instead of
+/// wrong.
 struct CommitGraph: Sendable {
     let ids: [ObjectID]
     private let index: [ObjectID: Int32]
@@ -61,8 +66,16 @@ struct CommitGraph: Sendable {
         // Flags by position (one byte per commit of the selection); a max-heap of positions.
         var flags = [UInt8](repeating: 0, count: ids.count)
         var heap: [Int32] = []
+        // Queued commits that are not stale, by colour.
+        var live = (one: 0, two: 0)
+        func count(_ f: UInt8, _ sign: Int) {
+            guard f & stale == 0 else { return }
+            if f & one != 0 { live.one += sign }
+            if f & two != 0 { live.two += sign }
+        }
         func push(_ p: Int32) {
             flags[Int(p)] |= queued
+            count(flags[Int(p)], 1)
             heap.append(p)
             var i = heap.count - 1
             while i > 0 {
@@ -90,18 +103,17 @@ struct CommitGraph: Sendable {
                 }
             }
             flags[Int(top)] &= ~queued
+            count(flags[Int(top)], -1)
             return top
         }
         flags[Int(x)] = one
         flags[Int(y)] = two
         push(x)
         push(y)
-        var nonStale = 2
         var bases: [ObjectID] = []
-        while nonStale > 0 && !heap.isEmpty {
+        while live.one > 0 && live.two > 0 && !heap.isEmpty {
             let c = pop()
             var f = flags[Int(c)]
-            if f & stale == 0 { nonStale -= 1 }
             if f & (one | two) == one | two {
                 if f & (result | stale) == 0 {
                     bases.append(ids[Int(c)])
@@ -122,11 +134,11 @@ struct CommitGraph: Sendable {
                 if before == after { continue }
                 flags[Int(p)] = after
                 if before & queued != 0 {
-                    // Already queued (taken only after every child): it may turn stale.
-                    if before & stale == 0 && after & stale != 0 { nonStale -= 1 }
+                    // Already queued (taken only after every child): its colours or staleness change.
+                    count(before, -1)
+                    count(after, 1)
                 } else {
                     push(p)
-                    if after & stale == 0 { nonStale += 1 }
                 }
             }
         }

@@ -97,8 +97,13 @@ final class HistoryReader: Sendable {
                         return value
                     }
                     guard i < pieces.count, failure.withLock({ $0 == nil }) else { return }
+                    // Newest piece first: recent history has the larger trees and most of the
+                    // merges git must re-merge (on tmux the newest eighth costs three times the
+                    // oldest), so the costly pieces start early and cheap ones fill the end
+                    // instead of one worker finishing a long piece alone.
+                    let piece = pieces[pieces.count - 1 - i]
                     do {
-                        try PieceReader(reader: self, git: workerGit, range: pieces[i], verifier: verifier).run()
+                        try PieceReader(reader: self, git: workerGit, range: piece, verifier: verifier).run()
                     } catch {
                         failure.withLock { $0 = error }
                     }

@@ -350,4 +350,68 @@ struct MergeVerifierTests {
         }
         #expect(checked > 0)
     }
+    /// A history shaped like tmux's: an upstream line merged into a downstream line again and
+    /// again, with criss-cross merges and side branches from random points of both. The walk
+    /// stops once one colour has no live commit left; every merge base (and those of random
+    /// pairs, which are not merges) must still be git's.
+    @Test func mergeBasesWhenOneLineMergesAnotherRepeatedly() throws {
+        var random = SplitMix(seed: 2026)
+        var stream = ""
+        var mark = 0
+        var time = 1_700_000_000
+        func commit(_ branch: String, from: Int?, merge: [Int] = []) -> Int {
+            mark += 1
+            time += 60
+            stream += "commit refs/heads/\(branch)\nmark :\(mark)\ncommitter C <c@example.com> \(time) +0000\n"
+            stream += "data 2\nc\n"
+            if let from { stream += "from :\(from)\n" }
+            for other in merge { stream += "merge :\(other)\n" }
+            stream += "M 644 inline f\ndata \(String(mark).utf8.count + 1)\n\(mark)\n\n"
+            return mark
+        }
+        var upstream = [commit("upstream", from: nil)]
+        var downstream = [commit("main", from: upstream[0])]
+        for round in 0..<60 {
+            for _ in 0..<(1 + random.below(3)) { upstream.append(commit("upstream", from: upstream.last!)) }
+            for _ in 0..<random.below(3) { downstream.append(commit("main", from: downstream.last!)) }
+            // Usually the newest upstream commit, sometimes an older one (a later merge then has
+            // several candidates), and now and then upstream takes main back (criss-cross).
+            let pick = random.below(4) == 0 ? upstream[upstream.count - 1 - random.below(min(4, upstream.count))] : upstream.last!
+            downstream.append(commit("main", from: downstream.last!, merge: [pick]))
+            if round % 9 == 4 {
+                // Criss-cross: each line takes the other's tip; their next merge has two bases.
+                let (a, b) = (downstream.last!, upstream.last!)
+                upstream.append(commit("upstream", from: b, merge: [a]))
+                downstream.append(commit("main", from: a, merge: [b]))
+            }
+            if round % 7 == 3 {
+                let start = downstream[random.below(downstream.count)]
+                let side = commit("side\(round)", from: start)
+                downstream.append(commit("main", from: downstream.last!, merge: [side]))
+            }
+        }
+        let r = try TemporaryGitRepository()
+        try r.git(["fast-import", "--quiet"], stdin: Array(stream.utf8))
+        let repo = try GitRepository(path: r.path)
+        let graph = try repo.commitGraph(HistoryOptions())
+        var pairs: [(String, String)] = []
+        for id in graph.ids {
+            let line = try r.gitString(["rev-list", "--parents", "-n", "1", id.description]).split(separator: " ")
+            if line.count == 3 { pairs.append((String(line[1]), String(line[2]))) }
+        }
+        #expect(pairs.count > 60)
+        for _ in 0..<40 {
+            let a = graph.ids[random.below(graph.ids.count)].description
+            let b = graph.ids[random.below(graph.ids.count)].description
+            pairs.append((a, b))
+        }
+        var several = 0
+        for (a, b) in pairs {
+            let expected = try r.gitString(["merge-base", "--all", a, b]).split(separator: "\n").map(String.init).sorted()
+            let mine = try #require(graph.mergeBases(ObjectID(a)!, ObjectID(b)!)).map(\.description).sorted()
+            #expect(mine == expected, "merge bases of \(a) and \(b)")
+            if mine.count > 1 { several += 1 }
+        }
+        #expect(several > 0)
+    }
 }
