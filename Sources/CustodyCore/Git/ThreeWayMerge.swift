@@ -12,17 +12,18 @@ import Foundation
 /// The answer is nil whenever git would not merge cleanly (a conflict, or a version that git
 /// treats as binary) or when this code cannot be sure it would merge the same way. The hunks
 /// here come from ``LineDiff`` (Myers); git's merge-ort diffs with the histogram algorithm
-/// (`merge-ort.c` sets `HISTOGRAM_DIFF` in 2.39, whatever `diff.algorithm` says). The two find
-/// the same changed lines in ordinary edits but may place a change a line up or down (runs of
-/// equal lines such as blank lines or braces) or cut it differently, so changes of the two
-/// sides must be at least `margin + 1` unchanged lines apart (git needs one); closer ones are
-/// left undecided. That this margin suffices is measured, not proven: `Benchmarks/merge-proof.sh`
-/// compares every merge of real histories with git's own re-merge (with margin 0 two of tmux's
-/// 2,423 merges were proven wrongly; with 2, none of the 2,539 merges on the branches of tmux,
-/// jq, openssh-portable and curl, nor the 440 over all of jq's refs). Callers treat nil as "let git decide",
-/// so a nil is always safe; a non-nil answer is only ever compared with the recorded result,
-/// never shown. Lines are compared by a hash in the diff, then byte for byte: a line that
-/// collides with another (even on purpose) makes the answer nil.
+/// (`merge-ort.c` hard-codes `HISTOGRAM_DIFF` in `merge_start`, whatever `diff.algorithm` says).
+/// The two find the same changed lines in ordinary edits but may place a change a line up or
+/// down (runs of equal lines such as blank lines or braces) or cut it differently, so changes
+/// of the two sides must be at least `margin + 1` unchanged lines apart (git needs one); closer
+/// ones are left undecided. That this margin suffices is measured, not proven:
+/// `Benchmarks/merge-proof.sh` compares every merge of real histories with git's own re-merge
+/// (with margin 0, two of tmux's 2,423 merges were proven wrongly; with 2, none of the 2,539
+/// merges on the branches of tmux, jq, openssh-portable and curl, nor the 440 over all of jq's
+/// refs). Callers treat nil as "let git decide", so a nil is always safe; a non-nil answer is
+/// only ever compared with the recorded result, never shown. Lines are compared by a hash in
+/// the diff, then byte for byte: a line that collides with another (even on purpose) makes the
+/// answer nil.
 enum ThreeWayMerge {
     /// Beyond this many differing lines between the base and a side, a side's change is taken
     /// as one block (still a correct merge, but more likely to conflict and go back to git).
