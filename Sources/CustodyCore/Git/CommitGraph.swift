@@ -9,9 +9,11 @@
 /// commit that is not stale carries one of the two colours: a new base needs both, and a colour
 /// can then only arrive together with staleness. (git walks on until everything queued is stale;
 /// on a history where one line merges another again and again, such as tmux's, that is the
-/// whole first-parent line down to the root, for every merge.) A commit whose parents are outside
-/// the selection (a `--rev` range, a shallow clone) makes the answer unknown (nil) instead of
-/// wrong.
+/// whole first-parent line down to the root, for every merge.) When the walk, before it stops,
+/// reaches a live commit with a parent outside the selection (a `--rev` range), the answer is
+/// unknown (nil) instead of wrong. What a range leaves out is closed under ancestry, so a walk
+/// that stops earlier has still found every base. (A shallow clone's boundary commits come from
+/// `rev-list` without parents: they are roots here, as they are to git.)
 struct CommitGraph: Sendable {
     let ids: [ObjectID]
     private let index: [ObjectID: Int32]
