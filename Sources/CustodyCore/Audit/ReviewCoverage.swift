@@ -148,7 +148,7 @@ package struct ReviewCoverage: Hashable, Sendable, Codable {
     /// with a key the roster registers to their reviewer, in ledger order, with their verdict.
     ///
     /// Which of them count is decided where the commit's author is known
-    /// (``ReviewCollector/reviewers(of:)``): the author's own verdicts are ignored, and a
+    /// (``ReviewCollector/clearingReviewers(of:)``): the author's own verdicts are ignored, and a
     /// commit's clearances count only while its latest other verdict is `cleared` (a later
     /// `malicious` or `needs-fix` withdraws them).
     package static func reviewEvidence(_ verdicts: [LedgerVerdict], roster: Roster) -> [RecordedReview] {

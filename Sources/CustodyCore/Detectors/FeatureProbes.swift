@@ -396,7 +396,7 @@ enum FeatureProbes {
     }
 
     /// How many lines an autoconf probe's program can have beyond its call: AC_LANG_PROGRAM's
-    /// wrapper adds 8 line breaks and AC_INCLUDES_DEFAULT 2.
+    /// wrapper adds 8 line breaks and AC_INCLUDES_DEFAULT 2 (16 leaves room to spare).
     private static let autoconfProgramSlack = 16
 
     private static func autoconfProbes(_ b: [UInt8], near: Set<Int>?) -> [Probe] {
@@ -409,7 +409,9 @@ enum FeatureProbes {
             guard call.at > lastEnd else { continue }
             let startLine = lineNumber(b, at: call.at, from: cursor)
             cursor = (call.at, startLine)
-            guard let (spans, end) = m4Arguments(b, from: call.open, collect: false), !spans.isEmpty else { continue }
+            // With `near`, a first pass finds only where the call ends (no argument texts), and
+            // the texts are collected for the probes that pass the test below; without it, once.
+            guard let (spans, end) = m4Arguments(b, from: call.open, collect: near == nil), !spans.isEmpty else { continue }
             lastEnd = end
             let endLine = lineNumber(b, at: end, from: cursor)
             // The program lies inside the call, so it cannot reach past the call's last line by
@@ -417,7 +419,7 @@ enum FeatureProbes {
             if let near, !(startLine...(max(startLine, endLine) + autoconfProgramSlack)).contains(where: near.contains) {
                 continue
             }
-            guard let (args, _) = m4Arguments(b, from: call.open), let first = args.first else { continue }
+            guard let args = near == nil ? spans : m4Arguments(b, from: call.open)?.args, let first = args.first else { continue }
             let upper = call.name.uppercased()
             var program: [UInt8]?
             switch upper {

@@ -393,12 +393,15 @@ struct SecurityCheckSabotageDetector: Detector {
 
     /// A whole-line comment: `//`, `/*` (with no code after its `*/`), ` * ` in C-like languages, `#` where it starts a comment
     /// (not C's `#define`, not PHP), `dnl` in autoconf.
+    /// Languages in which a line `/* … */` is a command, not a comment.
+    private static let runsSlashStarLines: Set<BuildFiles.Language> = [.shell, .make, .dockerfile, .powershell]
+
     static func isComment(_ text: ArraySlice<UInt8>, language: BuildFiles.Language) -> Bool {
         let t = BuildText.trimmed(text)
         guard let first = t.first else { return false }
         // `/* … */` is a comment in C and in C headers that CMake or configure fill in (`.cmake`,
         // `.in`), but in a shell script or make recipe `/*/bin/sh -c '…' */` is a command.
-        if ![.shell, .make, .dockerfile, .powershell].contains(language), BuildText.isClosedCComment(t) { return true }
+        if !runsSlashStarLines.contains(language), BuildText.isClosedCComment(t) { return true }
         switch language {
         case .c, .java, .javascript, .swift, .go, .rust, .csharp, .php:
             if BuildText.isCStyleCommentOnly(t) { return true }

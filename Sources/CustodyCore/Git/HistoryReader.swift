@@ -98,8 +98,8 @@ final class HistoryReader: Sendable {
                     }
                     guard i < pieces.count, failure.withLock({ $0 == nil }) else { return }
                     // Newest piece first: recent history has the larger trees and most of the
-                    // merges git must re-merge (on tmux the newest eighth costs three times the
-                    // oldest), so the costly pieces start early and cheap ones fill the end
+                    // merges git must re-merge (on tmux the newest eighth cost 3–4 times the
+                    // oldest in git CPU), so the costly pieces start early and cheap ones fill the end
                     // instead of one worker finishing a long piece alone.
                     let piece = pieces[pieces.count - 1 - i]
                     do {
