@@ -21,8 +21,8 @@ import Foundation
 /// whose recorded version differs from the automatic result (a conflict resolved, a line slipped
 /// in, a file added, one side's change silently dropped), a delete or add that meets a change on
 /// the other side (where git's rename detection could pair paths), a symbolic link or submodule
-/// that both sides changed, a binary or very large file, changes of the two sides too close to
-/// be sure git would not call them a conflict, several or no merge bases, more than two parents,
+/// that both sides changed, a binary or very large file, a file where git's histogram diff would
+/// fall back to another algorithm (``HistogramDiff``), several or no merge bases, more than two parents,
 /// missing objects, and repositories with `merge.*` configuration or `info/attributes`.
 ///
 /// A proof is only ever "nothing to show": the added lines of every merge that has something to

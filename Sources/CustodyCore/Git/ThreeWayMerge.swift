@@ -3,53 +3,39 @@ import Foundation
 /// A clean three-way line merge by git's rules, used to prove that a merge's recorded file is
 /// exactly what git would have merged on its own.
 ///
-/// The rules are those of git's line merge (`xdl_merge` at the level `git merge` uses): the
-/// changes of each side are the hunks of a line diff from the base; a hunk of one side that
-/// overlaps or touches a hunk of the other side (one ends where the other starts, or both insert
-/// at the same line) is a conflict unless both sides made exactly the same change there.
-/// Everything else is taken from whichever side changed it.
+/// This is `xdl_merge` (git 2.39's `xdiff/xmerge.c`) at the level and style `merge-ort` uses
+/// (`XDL_MERGE_ZEALOUS`, conflict markers without the base): each side is diffed from the base
+/// with git's own histogram diff (``HistogramDiff``), the two edit scripts are walked together,
+/// and a change of one side that overlaps or touches a change of the other (one ends where the
+/// other starts, or both insert at the same line) is a conflict unless both made exactly the same
+/// change there; a conflict whose two sides then hold the same text is resolved to it, as git's
+/// conflict refinement does. Everything else is taken from whichever side changed it.
 ///
 /// The answer is nil whenever git would not merge cleanly (a conflict, or a version that git
-/// treats as binary) or when this code cannot be sure it would merge the same way. The hunks
-/// here come from ``LineDiff`` (Myers); git's merge-ort diffs with the histogram algorithm
-/// (`merge-ort.c` hard-codes `HISTOGRAM_DIFF` in `merge_start`, whatever `diff.algorithm` says).
-/// The two find the same changed lines in ordinary edits but may place a change a line up or
-/// down (runs of equal lines such as blank lines or braces) or cut it differently, so changes
-/// of the two sides must be at least `margin + 1` unchanged lines apart (git needs one); closer
-/// ones are left undecided. That this margin suffices is measured, not proven:
-/// `Benchmarks/merge-proof.sh` compares every merge of real histories with git's own re-merge
-/// (with margin 0, two of tmux's 2,423 merges were proven wrongly; with 2, none of the 2,539
-/// merges on the branches of tmux, jq, openssh-portable and curl, nor the 440 over all of jq's
-/// refs). Callers treat nil as "let git decide", so a nil is always safe; a non-nil answer is
-/// only ever compared with the recorded result, never shown. Lines are compared by a hash in
-/// the diff, then byte for byte: a line that collides with another (even on purpose) makes the
-/// answer nil.
+/// treats as binary) or when this code cannot follow git (``HistogramDiff`` answers nil where git
+/// would fall back to another diff, or on a 64-bit hash collision between different lines).
+/// Callers treat nil as "let git decide", so a nil is always safe; a non-nil answer is only ever
+/// compared with the recorded result, never shown. That the port gives git's answers is tested
+/// against `git merge-tree` on random files full of repeated lines, and measured by
+/// `Benchmarks/merge-proof.sh` against git's re-merge of every merge of real histories.
 enum ThreeWayMerge {
-    /// Beyond this many differing lines between the base and a side, a side's change is taken
-    /// as one block (still a correct merge, but more likely to conflict and go back to git).
-    /// ``LineDiff`` keeps a trace per step, so its cost grows with the square of the edits; a
-    /// side that changed this much is cheaper to leave to git (on tmux: 18 of 2,423 merges).
-    static let maximumEdits = 200
-    /// Unchanged lines required between changes of the two sides, beyond git's one.
-    static let defaultMargin = 2
-
     /// git's binary test: a NUL byte in the first 8,000 bytes.
     static func looksBinary(_ bytes: [UInt8]) -> Bool {
         bytes.prefix(8000).contains(0)
     }
 
     /// The merged bytes, or nil (conflict, binary, or undecided).
-    static func merge(base: [UInt8], ours: [UInt8], theirs: [UInt8], margin: Int = defaultMargin) -> [UInt8]? {
+    static func merge(base: [UInt8], ours: [UInt8], theirs: [UInt8]) -> [UInt8]? {
         var out = Output(expected: nil)
-        guard merge(Lines(base), Lines(ours), Lines(theirs), margin: margin, into: &out) else { return nil }
+        guard merge(Lines(base), Lines(ours), Lines(theirs), into: &out) else { return nil }
         return out.collected
     }
 
     /// Whether the clean merge is exactly `recorded`; false for a conflict, binary versions, an
     /// undecided merge or any other result. The merge is compared as it is produced, never built.
-    static func gives(_ recorded: Lines, base: Lines, ours: Lines, theirs: Lines, margin: Int = defaultMargin) -> Bool {
+    static func gives(_ recorded: Lines, base: Lines, ours: Lines, theirs: Lines) -> Bool {
         var out = Output(expected: recorded.bytes)
-        return merge(base, ours, theirs, margin: margin, into: &out) && out.matches && out.position == recorded.bytes.count
+        return merge(base, ours, theirs, into: &out) && out.matches && out.position == recorded.bytes.count
     }
 
     /// Merged text as it is produced: collected, or compared with an expected file.
@@ -73,108 +59,152 @@ enum ThreeWayMerge {
                 return
             }
             let same = expected.withUnsafeBytes { whole in
-                bytes.withUnsafeBytes { part in memcmp(whole.baseAddress! + position, part.baseAddress!, bytes.count) == 0 }
+                bytes.withUnsafeBytes { part in
+                    memcmp(whole.baseAddress! + position, part.baseAddress!, bytes.count) == 0
+                }
             }
             if same { position = end } else { matches = false }
         }
     }
 
-    static func merge(_ b: Lines, _ o: Lines, _ t: Lines, margin: Int, into out: inout Output) -> Bool {
+    /// One region of `xdl_do_merge`'s list: base lines `i0 ..< i0 + chg0`, ours `i1 ..< i1 + chg1`
+    /// and theirs `i2 ..< i2 + chg2`; `mode` 1 takes ours, 2 theirs, 0 is a conflict and 4 a
+    /// conflict whose sides are the same text.
+    struct Region {
+        var mode: Int
+        var i0: Int
+        var chg0: Int
+        var i1: Int
+        var chg1: Int
+        var i2: Int
+        var chg2: Int
+    }
+
+    static func merge(_ b: Lines, _ o: Lines, _ t: Lines, into out: inout Output) -> Bool {
         if looksBinary(b.bytes) || looksBinary(o.bytes) || looksBinary(t.bytes) { return false }
-        if o.bytes == t.bytes || b.bytes == t.bytes {
-            o.append(0..<o.count, to: &out)
-            return true
-        }
+        // xdl_merge: an empty script on one side takes the other side whole.
         if b.bytes == o.bytes {
             t.append(0..<t.count, to: &out)
             return true
         }
-        guard let first = hunks(b, o, side: 0), let second = hunks(b, t, side: 1) else { return false }
-        let hunks = (first + second).sorted {
-            ($0.base.lowerBound, $0.base.upperBound, $0.side) < ($1.base.lowerBound, $1.base.upperBound, $1.side)
+        if b.bytes == t.bytes || o.bytes == t.bytes {
+            o.append(0..<o.count, to: &out)
+            return true
         }
-        let sides = [o, t]
+        let index = HistogramDiff.Index()
+        guard let classes = HistogramDiff.classify([b, o, t]),
+            let first = HistogramDiff.changes(classes[0], classes[1], index: index),
+            let second = HistogramDiff.changes(
+                classes[0],
+                HistogramDiff.renumbered(classes[0], classes[2], classes: b.count + o.count + t.count),
+                index: index
+            )
+        else { return false }
+        let regions = walk(first, second, ours: o, theirs: t, baseCount: b.count)
+        // xdl_refine_conflicts: a conflict with text on both sides is diffed side against side;
+        // when the two are the same text the conflict is resolved to it, otherwise it stays.
         var position = 0
-        var k = 0
-        while k < hunks.count {
-            var group = [hunks[k]]
-            let start = hunks[k].base.lowerBound
-            var end = hunks[k].base.upperBound
-            k += 1
-            // Hunks that overlap, touch or come within `margin` lines join the group.
-            while k < hunks.count, hunks[k].base.lowerBound <= end + margin {
-                group.append(hunks[k])
-                end = max(end, hunks[k].base.upperBound)
-                k += 1
-            }
-            b.append(position..<start, to: &out)
-            if let only = group.first?.side, group.allSatisfy({ $0.side == only }) {
-                render(group, side: sides[only], base: b, range: start..<end, into: &out)
-            } else {
-                var one = Output(expected: nil)
-                var two = Output(expected: nil)
-                render(group.filter { $0.side == 0 }, side: o, base: b, range: start..<end, into: &one)
-                render(group.filter { $0.side == 1 }, side: t, base: b, range: start..<end, into: &two)
-                guard one.collected == two.collected else { return false }
-                out.append(one.collected[...])
+        for region in regions {
+            switch region.mode {
+            case 1, 2:
+                o.append(position..<region.i1, to: &out)
+                if region.mode == 1 {
+                    o.append(region.i1..<(region.i1 + region.chg1), to: &out)
+                } else {
+                    t.append(region.i2..<(region.i2 + region.chg2), to: &out)
+                }
+                position = region.i1 + region.chg1
+            default:
+                guard region.chg1 > 0, region.chg2 > 0,
+                    o.slice(region.i1..<(region.i1 + region.chg1)) == t.slice(region.i2..<(region.i2 + region.chg2))
+                else { return false }
+            // Resolved: its text is ours, copied with the next unchanged lines.
             }
             if !out.matches { return false }
-            position = end
         }
-        b.append(position..<b.count, to: &out)
+        o.append(position..<o.count, to: &out)
         return true
     }
 
-    /// One side's change: base lines `base` replaced by the side's lines `lines`.
-    struct Hunk {
-        var base: Range<Int>
-        var lines: Range<Int>
-        var side: Int
-    }
-
-    /// The hunks of a line diff from `a` (base) to `b`; nil when two lines the diff matched
-    /// differ in their bytes (a hash collision).
-    static func hunks(_ a: Lines, _ b: Lines, side: Int) -> [Hunk]? {
-        // Equal lines at both ends by byte comparison; only the middle is hashed and diffed.
-        var prefix = 0
-        while prefix < a.count, prefix < b.count, a.same(prefix, as: b, prefix) { prefix += 1 }
-        var suffix = 0
-        while suffix < a.count - prefix, suffix < b.count - prefix,
-            a.same(a.count - 1 - suffix, as: b, b.count - 1 - suffix)
-        {
-            suffix += 1
-        }
-        let aMiddle = prefix..<(a.count - suffix)
-        let bMiddle = prefix..<(b.count - suffix)
-        var out: [Hunk] = []
-        var i = aMiddle.lowerBound
-        var j = bMiddle.lowerBound
-        if !aMiddle.isEmpty && !bMiddle.isEmpty {
-            let matches = LineDiff.matches(a.hashes(aMiddle), b.hashes(bMiddle), maximumEdits: maximumEdits)
-            for (offset, matched) in matches.enumerated() where matched >= 0 {
-                let m = aMiddle.lowerBound + Int(matched)
-                let line = bMiddle.lowerBound + offset
-                guard a.same(m, as: b, line) else { return nil }
-                if m > i || line > j { out.append(Hunk(base: i..<m, lines: j..<line, side: side)) }
-                i = m + 1
-                j = line + 1
+    /// `xdl_do_merge`'s walk over the two edit scripts, with `xdl_append_merge`'s joining of a
+    /// region to the previous one when they overlap or touch on either side.
+    static func walk(
+        _ first: [HistogramDiff.Change],
+        _ second: [HistogramDiff.Change],
+        ours: Lines,
+        theirs: Lines,
+        baseCount: Int
+    )
+        -> [Region]
+    {
+        var regions: [Region] = []
+        func add(_ mode: Int, _ i0: Int, _ chg0: Int, _ i1: Int, _ chg1: Int, _ i2: Int, _ chg2: Int) {
+            if var m = regions.last, i1 <= m.i1 + m.chg1 || i2 <= m.i2 + m.chg2 {
+                if mode != m.mode { m.mode = 0 }
+                m.chg0 = i0 + chg0 - m.i0
+                m.chg1 = i1 + chg1 - m.i1
+                m.chg2 = i2 + chg2 - m.i2
+                regions[regions.count - 1] = m
+            } else {
+                regions.append(Region(mode: mode, i0: i0, chg0: chg0, i1: i1, chg1: chg1, i2: i2, chg2: chg2))
             }
         }
-        if i < aMiddle.upperBound || j < bMiddle.upperBound {
-            out.append(Hunk(base: i..<aMiddle.upperBound, lines: j..<bMiddle.upperBound, side: side))
+        var k1 = 0
+        var k2 = 0
+        while k1 < first.count && k2 < second.count {
+            let x1 = first[k1]
+            let x2 = second[k2]
+            if x1.i1 + x1.chg1 < x2.i1 {
+                add(1, x1.i1, x1.chg1, x1.i2, x1.chg2, x2.i2 - x2.i1 + x1.i1, x1.chg1)
+                k1 += 1
+                continue
+            }
+            if x2.i1 + x2.chg1 < x1.i1 {
+                add(2, x2.i1, x2.chg1, x1.i2 - x1.i1 + x2.i1, x2.chg1, x2.i2, x2.chg2)
+                k2 += 1
+                continue
+            }
+            if x1.i1 != x2.i1 || x1.chg1 != x2.chg1 || x1.chg2 != x2.chg2
+                || ours.slice(x1.i2..<(x1.i2 + x1.chg2)) != theirs.slice(x2.i2..<(x2.i2 + x2.chg2))
+            {
+                let off = x1.i1 - x2.i1
+                let ffo = off + x1.chg1 - x2.chg1
+                var i0 = x1.i1
+                var i1 = x1.i2
+                var i2 = x2.i2
+                if off > 0 {
+                    i0 -= off
+                    i1 -= off
+                } else {
+                    i2 += off
+                }
+                var chg0 = x1.i1 + x1.chg1 - i0
+                var chg1 = x1.i2 + x1.chg2 - i1
+                var chg2 = x2.i2 + x2.chg2 - i2
+                if ffo < 0 {
+                    chg0 -= ffo
+                    chg1 -= ffo
+                } else {
+                    chg2 += ffo
+                }
+                add(0, i0, chg0, i1, chg1, i2, chg2)
+            }
+            let end1 = x1.i1 + x1.chg1
+            let end2 = x2.i1 + x2.chg1
+            if end1 >= end2 { k2 += 1 }
+            if end2 >= end1 { k1 += 1 }
         }
-        return out
-    }
-
-    /// The side's text over the base range `range`: base lines outside its hunks, its lines inside.
-    static func render(_ hunks: [Hunk], side: Lines, base: Lines, range: Range<Int>, into out: inout Output) {
-        var position = range.lowerBound
-        for hunk in hunks {
-            base.append(position..<hunk.base.lowerBound, to: &out)
-            side.append(hunk.lines, to: &out)
-            position = hunk.base.upperBound
+        while k1 < first.count {
+            let x1 = first[k1]
+            add(1, x1.i1, x1.chg1, x1.i2, x1.chg2, x1.i1 + theirs.count - baseCount, x1.chg1)
+            k1 += 1
         }
-        base.append(position..<range.upperBound, to: &out)
+        while k2 < second.count {
+            let x2 = second[k2]
+            add(2, x2.i1, x2.chg1, x2.i1 + ours.count - baseCount, x2.chg1, x2.i2, x2.chg2)
+            k2 += 1
+        }
+        return regions
     }
 
     /// A file cut into lines (each with its newline, the last one possibly without).
@@ -186,6 +216,7 @@ enum ThreeWayMerge {
         init(_ bytes: [UInt8]) {
             self.bytes = bytes
             var starts: [Int] = [0]
+            starts.reserveCapacity(bytes.count / 24 + 2)
             bytes.withUnsafeBytes { buffer in
                 guard let base = buffer.baseAddress else { return }
                 var offset = 0
@@ -212,27 +243,28 @@ enum ThreeWayMerge {
             }
         }
 
-        /// Hashes of the lines in `range`, eight bytes at a time (matches are checked byte for
-        /// byte afterwards, so a collision costs a proof, never a wrong answer).
-        func hashes(_ range: Range<Int>) -> [UInt64] {
-            bytes.withUnsafeBytes { buffer in
-                range.map { i in
-                    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-                    var k = starts[i]
-                    let end = starts[i + 1]
-                    while k + 8 <= end {
-                        let word = buffer.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-                        hash = (hash ^ word) &* 0x100_0000_01b3
-                        hash ^= hash >> 29
-                        k += 8
-                    }
-                    while k < end {
-                        hash = (hash ^ UInt64(buffer[k])) &* 0x100_0000_01b3
-                        k += 1
-                    }
-                    return hash ^ UInt64(end - starts[i])
-                }
+        /// The hash of the bytes `start ..< end` (a line, newline included), eight bytes at a time;
+        /// equal hashes are checked byte for byte afterwards, so a collision costs a proof, never
+        /// a wrong answer.
+        static func hash(_ buffer: UnsafeRawBufferPointer, from start: Int, to end: Int) -> UInt64 {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            var k = start
+            while k + 8 <= end {
+                let word = buffer.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                hash = (hash ^ word) &* 0x100_0000_01b3
+                hash ^= hash >> 29
+                k += 8
             }
+            while k < end {
+                hash = (hash ^ UInt64(buffer[k])) &* 0x100_0000_01b3
+                k += 1
+            }
+            return hash ^ UInt64(end - start)
+        }
+
+        /// The bytes of the lines in `lines`.
+        func slice(_ lines: Range<Int>) -> ArraySlice<UInt8> {
+            bytes[starts[lines.lowerBound]..<starts[lines.upperBound]]
         }
 
         func append(_ lines: Range<Int>, to out: inout Output) {

@@ -13,8 +13,8 @@ struct ThreeWayMergeTests {
         return Array(text.utf8)
     }
 
-    static func merge(_ base: [String], _ ours: [String], _ theirs: [String], margin: Int = 0) -> String? {
-        ThreeWayMerge.merge(base: bytes(base), ours: bytes(ours), theirs: bytes(theirs), margin: margin)
+    static func merge(_ base: [String], _ ours: [String], _ theirs: [String]) -> String? {
+        ThreeWayMerge.merge(base: bytes(base), ours: bytes(ours), theirs: bytes(theirs))
             .map { String(decoding: $0, as: UTF8.self) }
     }
 
@@ -34,13 +34,11 @@ struct ThreeWayMergeTests {
         #expect(Self.merge(base, ["a", "x", "b", "c", "d", "e"], ["a", "y", "b", "c", "d", "e"]) == nil)
     }
 
-    @Test func changesCloserThanTheMarginAreLeftToGit() {
+    @Test func oneUnchangedLineBetweenChangesIsEnough() {
         let base = ["a", "b", "c", "d", "e", "f"]
-        let ours = ["A", "b", "c", "d", "e", "f"]
-        let theirs = ["a", "b", "c", "D", "e", "f"]
-        #expect(Self.merge(base, ours, theirs) == "A\nb\nc\nD\ne\nf\n")
-        #expect(Self.merge(base, ours, theirs, margin: 2) == nil)
-        #expect(Self.merge(base, ours, ["a", "b", "c", "d", "E", "f"], margin: 2) == "A\nb\nc\nd\nE\nf\n")
+        #expect(
+            Self.merge(base, ["A", "b", "c", "d", "e", "f"], ["a", "b", "C", "d", "e", "f"]) == "A\nb\nC\nd\ne\nf\n"
+        )
     }
 
     @Test func theSameChangeOnBothSidesIsTakenOnce() {
@@ -59,8 +57,21 @@ struct ThreeWayMergeTests {
         let base = Self.bytes(["a", "b", "c"], newlineAtEnd: false)
         let ours = Self.bytes(["A", "b", "c"], newlineAtEnd: false)
         let theirs = Self.bytes(["a", "b", "c"])
-        #expect(ThreeWayMerge.merge(base: base, ours: ours, theirs: theirs, margin: 0) == Array("A\nb\nc\n".utf8))
-        #expect(ThreeWayMerge.merge(base: base, ours: theirs, theirs: ours, margin: 0) == Array("A\nb\nc\n".utf8))
+        // One unchanged line between the changes: clean, and the newline added by theirs is kept.
+        #expect(ThreeWayMerge.merge(base: base, ours: ours, theirs: theirs) == Array("A\nb\nc\n".utf8))
+        #expect(ThreeWayMerge.merge(base: base, ours: theirs, theirs: ours) == Array("A\nb\nc\n".utf8))
+        // Adjacent to the last line: a conflict.
+        let next = Self.bytes(["a", "B", "c"], newlineAtEnd: false)
+        #expect(ThreeWayMerge.merge(base: base, ours: next, theirs: theirs) == nil)
+        let far = Self.bytes(["a", "b", "c", "d"], newlineAtEnd: false)
+        #expect(
+            ThreeWayMerge.merge(
+                base: far,
+                ours: Self.bytes(["A", "b", "c", "d"], newlineAtEnd: false),
+                theirs: Self.bytes(["a", "b", "c", "d"])
+            )
+                == Array("A\nb\nc\nd\n".utf8)
+        )
     }
 
     /// Random edits of a file of unique lines (so that every diff is unambiguous), merged here and
@@ -71,7 +82,9 @@ struct ThreeWayMergeTests {
             seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int((seed >> 33) % UInt64(n))
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("custody-merge-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "custody-merge-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         var fresh = 0
@@ -115,31 +128,118 @@ struct ThreeWayMergeTests {
                 (directory.appendingPathComponent(name).path, Self.bytes(lines, newlineAtEnd: next(5) != 0))
             }
             for (path, bytes) in files { try Data(bytes).write(to: URL(fileURLWithPath: path)) }
-            let exact = ThreeWayMerge.merge(base: files[0].1, ours: files[1].1, theirs: files[2].1, margin: 0)
-            let careful = ThreeWayMerge.merge(base: files[0].1, ours: files[1].1, theirs: files[2].1)
+            let merged = ThreeWayMerge.merge(base: files[0].1, ours: files[1].1, theirs: files[2].1)
             let git = try Self.gitMergeFile(ours: files[1].0, base: files[0].0, theirs: files[2].0)
-            // With git's own rule: the same answer; with the default margin: never a clean
-            // merge that git does not make.
             let lines = files.map { ThreeWayMerge.Lines($0.1) }
-            let gives = ThreeWayMerge.gives(ThreeWayMerge.Lines(git.output), base: lines[0], ours: lines[1], theirs: lines[2])
-            #expect(gives == (git.status == 0 && careful != nil), "round \(round)")
-            if let careful, !careful.isEmpty {
+            let gives = ThreeWayMerge.gives(
+                ThreeWayMerge.Lines(git.output),
+                base: lines[0],
+                ours: lines[1],
+                theirs: lines[2]
+            )
+            #expect(gives == (git.status == 0), "round \(round)")
+            if let merged, !merged.isEmpty {
                 // One byte more or less is never the same merge.
-                let shorter = ThreeWayMerge.Lines(Array(careful.dropLast()))
-                #expect(!ThreeWayMerge.gives(shorter, base: lines[0], ours: lines[1], theirs: lines[2]), "round \(round)")
-                let longer = ThreeWayMerge.Lines(careful + [0x0a])
-                #expect(!ThreeWayMerge.gives(longer, base: lines[0], ours: lines[1], theirs: lines[2]), "round \(round)")
+                let shorter = ThreeWayMerge.Lines(Array(merged.dropLast()))
+                #expect(
+                    !ThreeWayMerge.gives(shorter, base: lines[0], ours: lines[1], theirs: lines[2]),
+                    "round \(round)"
+                )
+                let longer = ThreeWayMerge.Lines(merged + [0x0a])
+                #expect(
+                    !ThreeWayMerge.gives(longer, base: lines[0], ours: lines[1], theirs: lines[2]),
+                    "round \(round)"
+                )
             }
             if git.status == 0 {
-                #expect(exact == git.output, "round \(round)")
-                #expect(careful == nil || careful == git.output, "round \(round)")
+                #expect(merged == git.output, "round \(round)")
                 clean += 1
             } else {
-                #expect(exact == nil && careful == nil, "round \(round)")
+                #expect(merged == nil, "round \(round)")
                 conflicts += 1
             }
         }
         #expect(clean > 50 && conflicts > 50)
+    }
+
+    /// Random edits of files made mostly of repeated lines (blank lines, braces), where diff
+    /// algorithms disagree about which copy of a line is kept, merged here and by git's own
+    /// merge-ort (`git merge-tree --write-tree`, the merge that `--remerge-diff` recomputes):
+    /// a clean result exactly when git's is clean, and then the same bytes.
+    @Test func agreesWithGitMergeOrt() throws {
+        let repo = try TemporaryGitRepository(bare: true)
+        var random = SplitMix(seed: 0x6d65_7267_65)
+        var fresh = 0
+        var stream: [UInt8] = []
+        var triples: [[[UInt8]]] = []
+        func commit(_ ref: String, parent: String?, _ bytes: [UInt8]) {
+            stream += Array("commit refs/heads/\(ref)\ncommitter T <t@example.com> 1700000000 +0000\ndata 0\n".utf8)
+            if let parent { stream += Array("from refs/heads/\(parent)\n".utf8) }
+            stream += Array("M 100644 inline f\ndata \(bytes.count)\n".utf8) + bytes + [0x0a]
+        }
+        // Found by search: both sides make the same change, but git's diff cuts it differently
+        // on each side, so the walk meets a conflict whose two sides hold the same text (about 1
+        // in 2,500 random cases of this shape, too rare for the random rounds below).
+        let found: [[[String]]] = [
+            [["", "c", "", "c"], ["c", "a", "", "c"], ["c", "a", ""]],
+            [
+                ["b", "", "b", "b", "b", "b", "b", "", "c", "", "a", "c", "c"],
+                ["a", "b", "b", "b", "b", "b", "b", "", "c", "", "a", "c", "c"],
+                ["a", "b", "b", "b", "b", "b", "b", "", "a", "c", "c"],
+            ],
+            [
+                ["a", "b", "a", "", "b", "a", "b", "", "b", "a", "b", "", "b"],
+                ["a", "b", "a", "", "b", "", "b", "a", "b", "", "b"],
+                ["a", "b", "a", "", "b", "", "b", "a", "b", "", "", "b"],
+            ],
+        ]
+        for round in 0..<(found.count + 300) {
+            var base = HistogramDiffTests.file(&random, fresh: &fresh, maximum: 40)
+            var ours = HistogramDiffTests.edited(base, &random, fresh: &fresh)
+            // Sometimes theirs makes ours's change too, and more.
+            var theirs = HistogramDiffTests.edited(random.below(4) == 0 ? ours : base, &random, fresh: &fresh)
+            if round < found.count { (base, ours, theirs) = (found[round][0], found[round][1], found[round][2]) }
+            let newline = round < found.count || random.below(8) != 0
+            let files = [base, ours, theirs].map { HistogramDiffTests.bytes($0, newlineAtEnd: newline) }
+            triples.append(files)
+            commit("b\(round)", parent: nil, files[0])
+            commit("o\(round)", parent: "b\(round)", files[1])
+            commit("t\(round)", parent: "b\(round)", files[2])
+        }
+        try repo.git(["fast-import", "--quiet"], stdin: stream)
+
+        var clean = 0
+        var conflicts = 0
+        var refined = 0
+        for (round, files) in triples.enumerated() {
+            let git = try HistogramDiffTests.git(
+                ["merge-tree", "--write-tree", "o\(round)", "t\(round)"],
+                in: repo.url
+            )
+            let merged = ThreeWayMerge.merge(base: files[0], ours: files[1], theirs: files[2])
+            if git.status == 0 {
+                let tree = String(decoding: git.output.prefix { $0 != 0x0a }, as: UTF8.self)
+                let recorded = try HistogramDiffTests.git(["cat-file", "blob", "\(tree):f"], in: repo.url)
+                #expect(merged == recorded.output, "round \(round)")
+                clean += 1
+                let lines = files.map { ThreeWayMerge.Lines($0) }
+                if let first = HistogramDiff.changes(lines[0], lines[1]),
+                    let second = HistogramDiff.changes(lines[0], lines[2]),
+                    !first.isEmpty, !second.isEmpty,
+                    ThreeWayMerge.walk(first, second, ours: lines[1], theirs: lines[2], baseCount: lines[0].count)
+                        .contains(where: { $0.mode == 0 })
+                {
+                    refined += 1
+                }
+            } else {
+                #expect(git.status == 1, "round \(round)")
+                #expect(merged == nil, "round \(round)")
+                conflicts += 1
+            }
+        }
+        #expect(clean > 60 && conflicts > 60)
+        // Clean merges that passed through a conflict whose two sides held the same text.
+        #expect(refined >= found.count)
     }
 
     static func gitMergeFile(ours: String, base: String, theirs: String) throws -> (status: Int32, output: [UInt8]) {
