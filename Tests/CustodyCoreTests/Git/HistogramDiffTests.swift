@@ -99,11 +99,30 @@ struct HistogramDiffTests {
         return (old, new)
     }
 
-    @Test func agreesWithGitDiffHistogram() throws {
+    /// The changed lines of `git diff --histogram` (no indent heuristic, which merges do not
+    /// use) from `a` to `b`, written to `directory`.
+    static func gitChangedLines(_ a: [UInt8], _ b: [UInt8], in directory: URL) throws -> (old: Set<Int>, new: Set<Int>)
+    {
+        try Data(a).write(to: directory.appendingPathComponent("a"))
+        try Data(b).write(to: directory.appendingPathComponent("b"))
+        let diff = try git(
+            ["diff", "--no-index", "--no-color", "--histogram", "--no-indent-heuristic", "-U1", "a", "b"],
+            in: directory
+        )
+        return changedLines(diff.output)
+    }
+
+    /// A fresh scratch directory, removed by the caller.
+    static func scratch() throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "custody-histogram-\(UUID().uuidString)"
         )
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    @Test func agreesWithGitDiffHistogram() throws {
+        let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         var random = SplitMix(seed: 0x4849_5354)
         var fresh = 0
@@ -115,13 +134,7 @@ struct HistogramDiffTests {
             if round % 5 == 0 { b = Self.edited(b, &random, fresh: &fresh) }
             let one = Self.bytes(a, newlineAtEnd: random.below(6) != 0)
             let two = Self.bytes(b, newlineAtEnd: random.below(6) != 0)
-            try Data(one).write(to: directory.appendingPathComponent("a"))
-            try Data(two).write(to: directory.appendingPathComponent("b"))
-            let diff = try Self.git(
-                ["diff", "--no-index", "--no-color", "--histogram", "--no-indent-heuristic", "-U1", "a", "b"],
-                in: directory
-            )
-            let expected = Self.changedLines(diff.output)
+            let expected = try Self.gitChangedLines(one, two, in: directory)
             guard let changes = HistogramDiff.changes(ThreeWayMerge.Lines(one), ThreeWayMerge.Lines(two)) else {
                 Issue.record("round \(round): no answer")
                 continue
@@ -165,10 +178,7 @@ struct HistogramDiffTests {
 
     /// Large files (the class table grows several times) against git.
     @Test func largeFilesAgreeWithGit() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "custody-histogram-\(UUID().uuidString)"
-        )
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         var random = SplitMix(seed: 0x4c41_5247_45)
         var fresh = 0
@@ -176,13 +186,7 @@ struct HistogramDiffTests {
             let a = Self.file(&random, fresh: &fresh, maximum: 4000)
             var b = a
             for _ in 0..<20 { b = Self.edited(b, &random, fresh: &fresh) }
-            try Data(Self.bytes(a)).write(to: directory.appendingPathComponent("a"))
-            try Data(Self.bytes(b)).write(to: directory.appendingPathComponent("b"))
-            let diff = try Self.git(
-                ["diff", "--no-index", "--no-color", "--histogram", "--no-indent-heuristic", "-U1", "a", "b"],
-                in: directory
-            )
-            let expected = Self.changedLines(diff.output)
+            let expected = try Self.gitChangedLines(Self.bytes(a), Self.bytes(b), in: directory)
             guard
                 let changes = HistogramDiff.changes(
                     ThreeWayMerge.Lines(Self.bytes(a)),

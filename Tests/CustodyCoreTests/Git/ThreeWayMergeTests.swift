@@ -243,19 +243,9 @@ struct ThreeWayMergeTests {
     }
 
     static func gitMergeFile(ours: String, base: String, theirs: String) throws -> (status: Int32, output: [UInt8]) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "merge-file", "-p", ours, base, theirs]
-        process.environment = [
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-            "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "LC_ALL": "C",
-        ]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, Array(output))
+        try HistogramDiffTests.git(
+            ["merge-file", "-p", ours, base, theirs],
+            in: URL(fileURLWithPath: ours).deletingLastPathComponent()
+        )
     }
 }
