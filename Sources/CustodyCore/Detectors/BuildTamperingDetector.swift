@@ -94,7 +94,8 @@ struct BuildTamperingDetector: Detector {
         guard let first = t.first else { return false }
         if first == UInt8(ascii: "#") { return true }
         if t.starts(with: "dnl".utf8), t.count == 3 || t[t.startIndex + 3] == 0x20 || t[t.startIndex + 3] == 0x09 { return true }
-        // Only in C: in a make recipe or a shell script `/*/bin/sh -c '…' */` is a command.
+        // `/* … */` only in C header templates: in a make recipe or a shell script
+        // `/*/bin/sh -c '…' */` is a command.
         if headerTemplate, first == UInt8(ascii: "*") || BuildText.isCStyleCommentOnly(t) { return true }
         return false
     }

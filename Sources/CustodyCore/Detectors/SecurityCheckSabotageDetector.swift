@@ -391,11 +391,11 @@ struct SecurityCheckSabotageDetector: Detector {
     private static let signatureRange = tlsRange.upperBound..<(tlsRange.upperBound + signaturePatterns.count)
     private static let cryptoRange = signatureRange.upperBound..<(signatureRange.upperBound + weakCryptoPatterns.count)
 
-    /// A whole-line comment: `//`, `/*` (with no code after its `*/`), ` * ` in C-like languages, `#` where it starts a comment
-    /// (not C's `#define`, not PHP), `dnl` in autoconf.
     /// Languages in which a line `/* … */` is a command, not a comment.
     private static let runsSlashStarLines: Set<BuildFiles.Language> = [.shell, .make, .dockerfile, .powershell]
 
+    /// A whole-line comment: `//`, `/*` (with no code after its `*/`), ` * ` in C-like languages, `#` where it starts a comment
+    /// (not C's `#define`, not PHP), `dnl` in autoconf.
     static func isComment(_ text: ArraySlice<UInt8>, language: BuildFiles.Language) -> Bool {
         let t = BuildText.trimmed(text)
         guard let first = t.first else { return false }

@@ -80,6 +80,8 @@ enum HistogramDiff {
         var slotHash: [UInt64]
         var slotClass: [Int32]
         var mask: Int
+        /// log2 of the table's size.
+        var bits: Int
         /// Each class's first line, to compare bytes with (valid while the files are pinned),
         /// and its line in the first file (or -1).
         var classAddress: [UnsafeRawPointer] = []
@@ -89,16 +91,43 @@ enum HistogramDiff {
         var firstBytes: UnsafeRawPointer?
 
         init(expected: Int) {
-            var capacity = 16
-            while capacity < 2 * expected { capacity <<= 1 }
-            slotHash = [UInt64](repeating: 0, count: capacity)
-            slotClass = [Int32](repeating: -1, count: capacity)
-            mask = capacity - 1
+            bits = 4
+            while 1 << bits < 2 * expected { bits += 1 }
+            slotHash = [UInt64](repeating: 0, count: 1 << bits)
+            slotClass = [Int32](repeating: -1, count: 1 << bits)
+            mask = (1 << bits) - 1
         }
+
+        /// The hash of the bytes `start ..< end` (a line, newline included), eight bytes at a time;
+        /// equal hashes are checked byte for byte afterwards, so a collision costs a proof, never
+        /// a wrong answer.
+        static func hash(_ buffer: UnsafeRawBufferPointer, from start: Int, to end: Int) -> UInt64 {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            var k = start
+            while k + 8 <= end {
+                let word = buffer.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                hash = (hash ^ word) &* 0x100_0000_01b3
+                hash ^= hash >> 29
+                k += 8
+            }
+            while k < end {
+                hash = (hash ^ UInt64(buffer[k])) &* 0x100_0000_01b3
+                k += 1
+            }
+            return hash ^ UInt64(end - start)
+        }
+
+        /// The table slot to start from: the top bits of the hash times a number drawn for this
+        /// process, so that a repository cannot line its lines up in one run of slots (the hash
+        /// itself is not keyed; equal hashes of different lines only cost a proof).
+        static let slotKey = UInt64.random(in: 1...UInt64.max) | 1
+
+        @inline(__always)
+        func firstSlot(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash &* Self.slotKey) >> UInt64(64 - bits)) }
 
         /// The class of a line, added when new; nil when its hash belongs to other bytes.
         mutating func lookup(_ address: UnsafeRawPointer, _ length: Int, _ hash: UInt64, line: Int) -> Int32? {
-            var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+            var slot = firstSlot(hash)
             while true {
                 let known = slotClass[slot]
                 if known < 0 { break }
@@ -126,8 +155,9 @@ enum HistogramDiff {
             slotHash = [UInt64](repeating: 0, count: 2 * hashes.count)
             slotClass = [Int32](repeating: -1, count: 2 * hashes.count)
             mask = 2 * hashes.count - 1
+            bits += 1
             for (hash, id) in zip(hashes, classes) where id >= 0 {
-                var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+                var slot = firstSlot(hash)
                 while slotClass[slot] >= 0 { slot = (slot + 1) & mask }
                 slotHash[slot] = hash
                 slotClass[slot] = id
@@ -159,7 +189,7 @@ enum HistogramDiff {
                 for i in 0..<lines.count {
                     let start = lines.starts[i]
                     let end = lines.starts[i + 1]
-                    let hash = ThreeWayMerge.Lines.hash(buffer, from: start, to: end)
+                    let hash = Classifier.hash(buffer, from: start, to: end)
                     guard let id = lookup(bytes + start, end - start, hash, line: i) else { return false }
                     ids[i] = id
                 }
@@ -195,7 +225,7 @@ enum HistogramDiff {
                 }
                 let start = lines.starts[j]
                 let end = lines.starts[j + 1]
-                let hash = ThreeWayMerge.Lines.hash(buffer, from: start, to: end)
+                let hash = Classifier.hash(buffer, from: start, to: end)
                 guard let id = lookup(bytes + start, end - start, hash, line: -1) else { return false }
                 ids[j] = id
                 // Follow the first file from where this line first appears there.
@@ -225,7 +255,7 @@ enum HistogramDiff {
     }
 
     /// The numbers git's classifier gives `side` in a diff from `base`, from numbers shared with
-    /// other files (``classify(_:)``; `classes` is one more than the largest).
+    /// other files (``classify(_:)``; every number is below `classes`).
     static func renumbered(_ base: [Int32], _ side: [Int32], classes: Int) -> [Int32] {
         var map = [Int32](repeating: -1, count: classes)
         var next: Int32 = 0

@@ -67,13 +67,11 @@ enum ThreeWayMerge {
         }
     }
 
-    /// One region of `xdl_do_merge`'s list: base lines `i0 ..< i0 + chg0`, ours `i1 ..< i1 + chg1`
-    /// and theirs `i2 ..< i2 + chg2`; `mode` 1 takes ours, 2 theirs, 0 is a conflict and 4 a
-    /// conflict whose sides are the same text.
+    /// One region of `xdl_do_merge`'s list: ours `i1 ..< i1 + chg1` and theirs `i2 ..< i2 + chg2`
+    /// (git also keeps the base lines, which only its diff3 conflict style shows); `mode` 1
+    /// takes ours, 2 theirs, 0 is a conflict.
     struct Region {
         var mode: Int
-        var i0: Int
-        var chg0: Int
         var i1: Int
         var chg1: Int
         var i2: Int
@@ -138,15 +136,14 @@ enum ThreeWayMerge {
         -> [Region]
     {
         var regions: [Region] = []
-        func add(_ mode: Int, _ i0: Int, _ chg0: Int, _ i1: Int, _ chg1: Int, _ i2: Int, _ chg2: Int) {
+        func add(_ mode: Int, _ i1: Int, _ chg1: Int, _ i2: Int, _ chg2: Int) {
             if var m = regions.last, i1 <= m.i1 + m.chg1 || i2 <= m.i2 + m.chg2 {
                 if mode != m.mode { m.mode = 0 }
-                m.chg0 = i0 + chg0 - m.i0
                 m.chg1 = i1 + chg1 - m.i1
                 m.chg2 = i2 + chg2 - m.i2
                 regions[regions.count - 1] = m
             } else {
-                regions.append(Region(mode: mode, i0: i0, chg0: chg0, i1: i1, chg1: chg1, i2: i2, chg2: chg2))
+                regions.append(Region(mode: mode, i1: i1, chg1: chg1, i2: i2, chg2: chg2))
             }
         }
         var k1 = 0
@@ -155,39 +152,29 @@ enum ThreeWayMerge {
             let x1 = first[k1]
             let x2 = second[k2]
             if x1.i1 + x1.chg1 < x2.i1 {
-                add(1, x1.i1, x1.chg1, x1.i2, x1.chg2, x2.i2 - x2.i1 + x1.i1, x1.chg1)
+                add(1, x1.i2, x1.chg2, x2.i2 - x2.i1 + x1.i1, x1.chg1)
                 k1 += 1
                 continue
             }
             if x2.i1 + x2.chg1 < x1.i1 {
-                add(2, x2.i1, x2.chg1, x1.i2 - x1.i1 + x2.i1, x2.chg1, x2.i2, x2.chg2)
+                add(2, x1.i2 - x1.i1 + x2.i1, x2.chg1, x2.i2, x2.chg2)
                 k2 += 1
                 continue
             }
             if x1.i1 != x2.i1 || x1.chg1 != x2.chg1 || x1.chg2 != x2.chg2
                 || ours.slice(x1.i2..<(x1.i2 + x1.chg2)) != theirs.slice(x2.i2..<(x2.i2 + x2.chg2))
             {
+                // The conflict spans both changes: each side is widened by the base lines the
+                // other side's change covers beyond its own.
                 let off = x1.i1 - x2.i1
                 let ffo = off + x1.chg1 - x2.chg1
-                var i0 = x1.i1
                 var i1 = x1.i2
                 var i2 = x2.i2
-                if off > 0 {
-                    i0 -= off
-                    i1 -= off
-                } else {
-                    i2 += off
-                }
-                var chg0 = x1.i1 + x1.chg1 - i0
+                if off > 0 { i1 -= off } else { i2 += off }
                 var chg1 = x1.i2 + x1.chg2 - i1
                 var chg2 = x2.i2 + x2.chg2 - i2
-                if ffo < 0 {
-                    chg0 -= ffo
-                    chg1 -= ffo
-                } else {
-                    chg2 += ffo
-                }
-                add(0, i0, chg0, i1, chg1, i2, chg2)
+                if ffo < 0 { chg1 -= ffo } else { chg2 += ffo }
+                add(0, i1, chg1, i2, chg2)
             }
             let end1 = x1.i1 + x1.chg1
             let end2 = x2.i1 + x2.chg1
@@ -196,12 +183,12 @@ enum ThreeWayMerge {
         }
         while k1 < first.count {
             let x1 = first[k1]
-            add(1, x1.i1, x1.chg1, x1.i2, x1.chg2, x1.i1 + theirs.count - baseCount, x1.chg1)
+            add(1, x1.i2, x1.chg2, x1.i1 + theirs.count - baseCount, x1.chg1)
             k1 += 1
         }
         while k2 < second.count {
             let x2 = second[k2]
-            add(2, x2.i1, x2.chg1, x2.i1 + ours.count - baseCount, x2.chg1, x2.i2, x2.chg2)
+            add(2, x2.i1 + ours.count - baseCount, x2.chg1, x2.i2, x2.chg2)
             k2 += 1
         }
         return regions
@@ -230,37 +217,6 @@ enum ThreeWayMerge {
         }
 
         var count: Int { starts.count - 1 }
-
-        /// Whether line `i` has the same bytes as line `j` of `other`.
-        func same(_ i: Int, as other: Lines, _ j: Int) -> Bool {
-            let length = starts[i + 1] - starts[i]
-            guard length == other.starts[j + 1] - other.starts[j] else { return false }
-            guard length > 0 else { return true }
-            return bytes.withUnsafeBytes { mine in
-                other.bytes.withUnsafeBytes { theirs in
-                    memcmp(mine.baseAddress! + starts[i], theirs.baseAddress! + other.starts[j], length) == 0
-                }
-            }
-        }
-
-        /// The hash of the bytes `start ..< end` (a line, newline included), eight bytes at a time;
-        /// equal hashes are checked byte for byte afterwards, so a collision costs a proof, never
-        /// a wrong answer.
-        static func hash(_ buffer: UnsafeRawBufferPointer, from start: Int, to end: Int) -> UInt64 {
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            var k = start
-            while k + 8 <= end {
-                let word = buffer.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-                hash = (hash ^ word) &* 0x100_0000_01b3
-                hash ^= hash >> 29
-                k += 8
-            }
-            while k < end {
-                hash = (hash ^ UInt64(buffer[k])) &* 0x100_0000_01b3
-                k += 1
-            }
-            return hash ^ UInt64(end - start)
-        }
 
         /// The bytes of the lines in `lines`.
         func slice(_ lines: Range<Int>) -> ArraySlice<UInt8> {
