@@ -4,9 +4,11 @@
 #
 # Usage: CUSTODY=path/to/custody [RUNS=3] [REFS=branches|all] Benchmarks/merge-proof.sh REPO [REPO...]
 #
-# For each repository: one `custody debug read-history --merge-digests` with the proof and one
-# with `--remerge-all`; the per-merge digests (merge id, number of changes, SHA-256 of paths, line
-# numbers and added lines) must be equal, else the script says which merges differ and exits 1.
+# For each repository: one `custody debug read-history --merge-digests` with the proof (merges
+# proven, or their re-merge redone in-process) and one with `--remerge-all` (git re-merges every
+# merge); the per-merge digests (merge id, number of changes, SHA-256 of each change's kind,
+# paths, blob ids (the old one is the re-merge's result), modes, line numbers and added lines)
+# must be equal, else the script says which merges differ and exits 1.
 # Then RUNS interleaved timed reads of each; prints median wall and CPU (user + system of custody
 # and its git children) and the merge counts.
 set -uo pipefail

@@ -33,18 +33,30 @@ struct DebugCommand: AsyncParsableCommand {
         @Flag(help: "Print each problem.")
         var problems = false
 
-        @Flag(help: "Send every merge to git's --remerge-diff (no in-process proof that a merge is its automatic merge), to compare.")
+        @Flag(
+            help:
+                "Send every merge to git's --remerge-diff (no in-process proof that a merge is its automatic merge), to compare."
+        )
         var remergeAll = false
 
-        @Flag(help: "Print one line per merge to standard output: its id and a SHA-256 of the paths and added lines read for it.")
+        @Flag(
+            help:
+                "Print one line per merge to standard output: its id and a SHA-256 of the changes read for it (kinds, paths, blobs, modes, added lines)."
+        )
         var mergeDigests = false
 
-        /// `<merge id> <sha256 of each change's path, added line numbers and texts>` (no repository
-        /// text reaches the terminal).
+        /// `<merge id> <count> <sha256 of each change's kind, paths, blobs, modes, binary flag, added
+        /// line numbers and texts>` (no repository text reaches the terminal).
         static func digest(_ commit: Commit) -> String {
             var bytes: [UInt8] = []
             for change in commit.changes {
-                bytes += Array(change.path.utf8) + [0]
+                let fields: [String] = [
+                    change.kind.rawValue, change.oldPath ?? "-", change.newPath ?? "-",
+                    change.oldBlob?.description ?? "-", change.newBlob?.description ?? "-",
+                    String(change.oldMode, radix: 8), String(change.newMode, radix: 8),
+                    change.isBinary ? "binary" : "text",
+                ]
+                for field in fields { bytes += Array(field.utf8) + [0] }
                 for line in change.addedLines {
                     bytes += Array(String(line.number).utf8) + [0] + Array(line.text) + [0]
                 }
@@ -87,6 +99,7 @@ struct DebugCommand: AsyncParsableCommand {
                     "refs \(summary.refs.count) commits \(summary.commitCount) merges \(t.merges) files \(t.files) "
                         + "added-lines \(t.lines) added-bytes \(t.bytes) problems \(summary.problems.count) jobs \(options.jobs) "
                         + "merges-without-own-paths \(summary.mergesWithoutOwnPaths) merges-verified \(summary.mergesVerified) "
+                        + "merges-redone \(summary.mergesRedone) "
                         + "merges-remerged \(summary.mergesRemerged) "
                         + String(format: "seconds %.2f", seconds)
                 )

@@ -66,6 +66,7 @@ package struct GitProcess: Sendable {
         "-c", "diff.mnemonicPrefix=false",
         "-c", "diff.relative=false",
         "-c", "diff.algorithm=myers",
+        "-c", "diff.indentHeuristic=true",
         "-c", "diff.renameLimit=1000",
         "-c", "diff.ignoreSubmodules=none",
         "-c", "diff.submodule=short",

@@ -85,7 +85,9 @@ package struct GitRepository: Sendable {
             let ids = try rangeEnds(range)
             return ids.positive.map { RefTip(name: range, tip: $0.description) }
         case .branchesAndTags, .allRefs:
-            var arguments = ["for-each-ref", "--format=%(objectname) %(objecttype) %(*objectname) %(*objecttype) %(refname)"]
+            var arguments = [
+                "for-each-ref", "--format=%(objectname) %(objecttype) %(*objectname) %(*objecttype) %(refname)",
+            ]
             if selection == .branchesAndTags { arguments += ["refs/heads/", "refs/tags/"] }
             let out = try runChecked(arguments)
             var tips: [RefTip] = []
@@ -150,7 +152,10 @@ package struct GitRepository: Sendable {
         let input = try revListInput(options)
         guard !input.isEmpty else { return CommitGraph(revListParents: []) }
         return CommitGraph(
-            revListParents: try runChecked(["rev-list", "--topo-order", "--reverse", "--parents", "--stdin"], input: input)
+            revListParents: try runChecked(
+                ["rev-list", "--topo-order", "--reverse", "--parents", "--stdin"],
+                input: input
+            )
         )
     }
 
@@ -204,7 +209,8 @@ package struct GitRepository: Sendable {
         let reader = HistoryReader(git: git, ids: ids, jobs: options.jobs, graph: graph, consumer: consumer)
         let (count, problems) = try reader.run()
         var summary = HistorySummary(refs: tips, commitCount: count, problems: problems)
-        (summary.mergesWithoutOwnPaths, summary.mergesVerified, summary.mergesRemerged) = reader.remergeCounts
+        (summary.mergesWithoutOwnPaths, summary.mergesVerified, summary.mergesRedone, summary.mergesRemerged) =
+            reader.remergeCounts
         return summary
     }
 

@@ -51,10 +51,12 @@ package struct HistorySummary: Sendable {
     /// What could not be read; non-empty means the audit is incomplete (exit code 3).
     package var problems: [ReadProblem]
     /// Merges with no path that differs from every parent (nothing of their own to show),
-    /// merges proven in-process to be their automatic merge (nothing to show either), and merges
-    /// re-merged by git with `--remerge-diff`.
+    /// merges proven in-process to be their automatic merge (nothing to show either), merges
+    /// whose re-merge was redone in-process (``MergeVerifier``: what `--remerge-diff` shows,
+    /// computed here), and merges re-merged by git with `--remerge-diff`.
     package var mergesWithoutOwnPaths = 0
     package var mergesVerified = 0
+    package var mergesRedone = 0
     package var mergesRemerged = 0
 
     package init(refs: [RefTip], commitCount: Int, problems: [ReadProblem]) {

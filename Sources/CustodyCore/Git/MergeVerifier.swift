@@ -1,32 +1,39 @@
+import Crypto
 import Foundation
 
 /// Proves in-process that a merge's recorded tree is exactly the automatic merge of its parents,
-/// so that git's own re-merge (`--remerge-diff`, the costliest part of reading a merge-heavy
-/// history: about 3 ms of git's time per merge on tmux) runs only for merges that have
-/// something to show.
+/// or redoes git's re-merge of it, so that git's own re-merge (`--remerge-diff`, the costliest
+/// part of reading a merge-heavy history: about 12 ms of git's time per merge on tmux) runs only
+/// for merges this code cannot follow exactly.
 ///
 /// For a two-parent merge `M` of `P1` and `P2` with a single merge base `B` (found in-process,
 /// ``CommitGraph``), one `git diff-tree` per piece lists, for each merge, what the merge changed
 /// on the first parent's line (`P1` → `M`) and what the second parent changed since the base
-/// (`B` → `P2`). A path outside both lists is the first parent's and was left alone by the
-/// second: the automatic merge keeps it, and so did `M`. So `M` can be its automatic merge only
-/// if both lists name the same paths, and each of them then has all four versions. For each, the
-/// automatic result follows git's trivial rules (both sides the same: take it; one side unchanged
-/// from the base: take the other side), else the file is merged line by line (``ThreeWayMerge``,
-/// blobs read through `git cat-file --batch` and kept for the next merges of the piece, which
-/// often share them). The merge is proven when every path of `M` equals that result, byte for
-/// byte and mode for mode.
+/// (`B` → `P2`); a path only in the second list (the merge kept the first parent's version)
+/// also needs `B` → `P1`, read for those merges only. A path outside the lists is the first
+/// parent's and was left alone by the second: the automatic merge keeps it, and so did `M`. For
+/// each listed path the automatic result follows git's trivial rules (both sides the same: take
+/// it; one side unchanged from the base: take the other side), else the file is merged line by
+/// line (``ThreeWayMerge``, blobs read through `git cat-file --batch` and kept for the next merges
+/// of the piece, which often share them). The merge is proven when every path of `M` equals that
+/// result, byte for byte and mode for mode: it has nothing to show.
 ///
-/// Every other case goes to git's re-merge, which shows what the resolution changed: a path
-/// whose recorded version differs from the automatic result (a conflict resolved, a line slipped
-/// in, a file added, one side's change silently dropped), a delete or add that meets a change on
-/// the other side (where git's rename detection could pair paths), a symbolic link or submodule
-/// that both sides changed, a binary or very large file, a file where git's histogram diff would
-/// fall back to another algorithm (``HistogramDiff``), several or no merge bases, more than two parents,
+/// When the only differences are regular files whose recorded version differs from the
+/// automatic result (a conflict resolved by hand, a line slipped into a clean merge, one side's
+/// change dropped), the re-merge is redone here as git does it: the automatic result (conflict
+/// markers included, labelled `%h (%s)` of each parent as git labels them, which one
+/// `git log` per piece gives) is diffed against the recorded version with git's `diff -U0`
+/// (``MyersDiff``), and the change carries the id git gives that result. Every other case goes
+/// to git's re-merge: a delete or add that meets a change on the other side (where git's rename
+/// detection could pair paths), a symbolic link or submodule that both sides changed, a mode
+/// change, a binary or very large file, a recorded line that starts like a conflict marker, a
+/// parent whose message declares an encoding, a file where git's histogram diff would fall back
+/// to another algorithm (``HistogramDiff``), several or no merge bases, more than two parents,
 /// missing objects, and repositories with `merge.*` configuration or `info/attributes`.
 ///
-/// A proof is only ever "nothing to show": the added lines of every merge that has something to
-/// show still come from git.
+/// That the changes are git's own, old blob ids included, is tested against `--remerge-diff` on
+/// merges resolved in every common way (``MergeVerifierTests``) and measured on whole real
+/// histories by `Benchmarks/merge-proof.sh`.
 struct MergeVerifier: Sendable {
     let git: GitProcess
     let graph: CommitGraph
@@ -67,53 +74,271 @@ struct MergeVerifier: Sendable {
 
     func close() { blobs.close() }
 
-    /// The positions of the merges proven to be their automatic merge.
-    func proven(_ merges: [(position: Int, commit: Commit)]) -> Set<Int> {
+    /// What the verifier found for the merges of a piece.
+    struct Outcome {
+        /// Positions of the merges proven to be their automatic merge (nothing to show).
+        var proven: Set<Int> = []
+        /// Merges whose re-merge was redone here, with the changes git's `--remerge-diff` shows
+        /// for them (before the filter to the merge's own paths).
+        var redone: [Int: [FileChange]] = [:]
+    }
+
+    /// Proves the merges that are their automatic merge, and redoes git's re-merge of those
+    /// that differ from it only in files both sides changed (a conflict resolved by hand, a line
+    /// slipped into a clean merge) or in files only the first parent's side changed.
+    func examine(_ merges: [(position: Int, commit: Commit)]) -> Outcome {
         var candidates: [Candidate] = []
         for (position, commit) in merges where commit.parents.count == 2 {
             guard let bases = graph.mergeBases(commit.parents[0], commit.parents[1]), bases.count == 1 else { continue }
             candidates.append(Candidate(position: position, merge: commit.id, parents: commit.parents, base: bases[0]))
         }
-        guard !candidates.isEmpty, let listings = listings(candidates) else { return [] }
+        var outcome = Outcome()
+        guard !candidates.isEmpty, let listings = listings(candidates) else { return outcome }
         var cache = BlobCache(limit: Self.cacheLimit)
-        var proven = Set<Int>()
-        for (candidate, listing) in zip(candidates, listings) where prove(listing, cache: &cache) {
-            proven.insert(candidate.position)
-        }
-        return proven
-    }
-
-    /// One merge's two listings, by path: first parent → merge, and base → second parent.
-    struct Listing {
-        var merged: [[UInt8]: (old: Entry?, new: Entry?)] = [:]
-        var theirs: [[UInt8]: (old: Entry?, new: Entry?)] = [:]
-    }
-
-    func prove(_ listing: Listing, cache: inout BlobCache) -> Bool {
-        guard listing.merged.count == listing.theirs.count else { return false }
-        var lineMerges: [(base: ObjectID, ours: ObjectID, theirs: ObjectID, recorded: ObjectID)] = []
-        for (path, merged) in listing.merged {
-            guard let theirs = listing.theirs[path] else { return false }
-            switch Self.judge(base: theirs.old, ours: merged.old, theirs: theirs.new, recorded: merged.new) {
-            case .same: continue
-            case .different: return false
-            case .lineMerge(let base, let ours, let theirs, let recorded):
-                lineMerges.append((base, ours, theirs, recorded))
+        var pending: [(candidate: Candidate, redo: [Redo])] = []
+        var needsOurs: [(candidate: Candidate, listing: Listing)] = []
+        for (candidate, listing) in zip(candidates, listings) {
+            switch examine(listing, cache: &cache) {
+            case .proven: outcome.proven.insert(candidate.position)
+            case .git: continue
+            case .redo(let redo): pending.append((candidate, redo))
+            case .needsOurs: needsOurs.append((candidate, listing))
             }
         }
-        for path in lineMerges {
-            guard let base = cache.read(path.base, from: blobs), let ours = cache.read(path.ours, from: blobs),
-                let theirs = cache.read(path.theirs, from: blobs), let recorded = cache.read(path.recorded, from: blobs),
-                ThreeWayMerge.gives(recorded, base: base, ours: ours, theirs: theirs)
-            else { return false }
+        if !needsOurs.isEmpty,
+            let ours = treeDiffs(needsOurs.map { (from: $0.candidate.base, to: $0.candidate.parents[0]) })
+        {
+            for ((candidate, listing), ours) in zip(needsOurs, ours) {
+                var listing = listing
+                listing.ours = ours
+                if case .redo(let redo) = examine(listing, cache: &cache) { pending.append((candidate, redo)) }
+            }
         }
-        return true
+        guard !pending.isEmpty else { return outcome }
+        let conflicted = pending.filter { $0.redo.contains(where: \.conflicted) }
+        let labels = conflicted.isEmpty ? [:] : self.labels(Set(conflicted.flatMap(\.candidate.parents)))
+        for (candidate, redo) in pending {
+            let names = (labels[candidate.parents[0]], labels[candidate.parents[1]])
+            if let changes = changes(redo, names: names, cache: &cache) {
+                outcome.redone[candidate.position] = changes
+            }
+        }
+        return outcome
+    }
+
+    /// `%h (%s)` of each commit, the label git's re-merge writes on its conflict markers (the
+    /// abbreviated id and the subject); commits whose message declares an encoding are left
+    /// out (git would re-encode their subject).
+    func labels(_ commits: Set<ObjectID>) -> [ObjectID: [UInt8]] {
+        let input = PieceReader.hexLines(commits.sorted())
+        let arguments = ["log", "--no-walk=unsorted", "--stdin", "-z", "--format=C%H%x00E%e%x00L%h (%s)"]
+        guard let output = try? git.run(arguments, input: input), output.succeeded else { return [:] }
+        var labels: [ObjectID: [UInt8]] = [:]
+        var id: ObjectID?
+        var plain = false
+        for token in output.standardOutput.split(separator: 0, omittingEmptySubsequences: false) {
+            switch token.first {
+            case UInt8(ascii: "C"): id = ObjectID(hex: token.dropFirst())
+            case UInt8(ascii: "E"): plain = token.count == 1
+            case UInt8(ascii: "L"):
+                if let id, plain, commits.contains(id) { labels[id] = Array(token.dropFirst()) }
+                id = nil
+                plain = false
+            default: continue
+            }
+        }
+        return labels
+    }
+
+    /// The changes git's `--remerge-diff` shows for these files, in git's path order: each
+    /// automatic result against the recorded version, with the lines the recorded version adds
+    /// (``MyersDiff``, git's `diff -U0`). nil when one cannot be shown exactly as git would: a
+    /// conflict without both labels, a binary version, a recorded line that looks like a
+    /// conflict marker (git's labels decide whether it matches one), or a line too long for the
+    /// stream parser.
+    func changes(_ redo: [Redo], names: ([UInt8]?, [UInt8]?), cache: inout BlobCache) -> [FileChange]? {
+        var changes: [FileChange] = []
+        for file in redo.sorted(by: { $0.path.lexicographicallyPrecedes($1.path) }) {
+            guard let recorded = cache.read(file.recorded.id, from: blobs), !ThreeWayMerge.looksBinary(recorded.bytes)
+            else { return nil }
+            let before: [UInt8]
+            let oldBlob: ObjectID
+            let oldMode: UInt32
+            switch file.result {
+            case .blob(let entry):
+                guard let lines = cache.read(entry.id, from: blobs), !ThreeWayMerge.looksBinary(lines.bytes) else {
+                    return nil
+                }
+                (before, oldBlob, oldMode) = (lines.bytes, entry.id, entry.mode)
+            case .lineMerge(let base, let ours, let theirs, let mode):
+                if file.conflicted {
+                    guard names.0 != nil, names.1 != nil, !Self.hasMarkerLine(recorded) else { return nil }
+                }
+                guard let b = cache.read(base, from: blobs), let o = cache.read(ours, from: blobs),
+                    let t = cache.read(theirs, from: blobs),
+                    let merge = ThreeWayMerge.mergedFile(
+                        base: b,
+                        ours: o,
+                        theirs: t,
+                        names: (names.0 ?? [], names.1 ?? [])
+                    ),
+                    (merge.conflicts > 0) == file.conflicted
+                else { return nil }
+                (before, oldBlob, oldMode) = (merge.bytes, Self.blobID(merge.bytes, like: file.recorded.id), mode)
+            }
+            guard let script = MyersDiff.changes(before, recorded.bytes) else { return nil }
+            if script.isEmpty { continue }
+            var added = AddedLines()
+            for change in script {
+                for k in change.i2..<(change.i2 + change.chg2) {
+                    var end = recorded.starts[k + 1]
+                    if end > recorded.starts[k], recorded.bytes[end - 1] == 0x0a { end -= 1 }
+                    guard end - recorded.starts[k] < LogStreamParser.lineLimit else { return nil }
+                    added.append(number: k + 1, text: recorded.bytes[recorded.starts[k]..<end])
+                }
+            }
+            let path = String(decoding: file.path, as: UTF8.self)
+            changes.append(
+                FileChange(
+                    kind: .modify,
+                    oldPath: path,
+                    newPath: path,
+                    oldBlob: oldBlob,
+                    newBlob: file.recorded.id,
+                    oldMode: oldMode,
+                    newMode: file.recorded.mode,
+                    isBinary: false,
+                    addedLines: added
+                )
+            )
+        }
+        return changes
+    }
+
+    /// Whether a line starts like a conflict marker git writes (`<<<<<<<` or `>>>>>>>`).
+    static func hasMarkerLine(_ file: ThreeWayMerge.Lines) -> Bool {
+        for k in 0..<file.count {
+            let start = file.starts[k]
+            guard file.starts[k + 1] - start >= 7, file.bytes[start] == 0x3c || file.bytes[start] == 0x3e else {
+                continue
+            }
+            let sign = file.bytes[start]
+            if file.bytes[start..<(start + 7)].allSatisfy({ $0 == sign }) { return true }
+        }
+        return false
+    }
+
+    /// The id git gives `bytes` as a blob, with the hash of `like` (SHA-1 or SHA-256).
+    static func blobID(_ bytes: [UInt8], like: ObjectID) -> ObjectID {
+        let header = Array("blob \(bytes.count)".utf8) + [0]
+        if like.bytes.count == 32 {
+            var hash = SHA256()
+            hash.update(data: header)
+            hash.update(data: bytes)
+            return ObjectID(bytes: Array(hash.finalize()))
+        }
+        var hash = Insecure.SHA1()
+        hash.update(data: header)
+        hash.update(data: bytes)
+        return ObjectID(bytes: Array(hash.finalize()))
+    }
+
+    /// One merge's listings, by path: first parent → merge, base → second parent, and, read only
+    /// when a path the second side changed was left as the first parent had it, base → first
+    /// parent.
+    struct Listing {
+        var merged: TreeDiff = [:]
+        var theirs: TreeDiff = [:]
+        var ours: TreeDiff?
+    }
+
+    /// A file whose recorded version differs from the automatic merge: `result` is that merge's
+    /// version (an existing blob, or a line merge of three to redo).
+    struct Redo {
+        enum Result {
+            case blob(Entry)
+            case lineMerge(base: ObjectID, ours: ObjectID, theirs: ObjectID, mode: UInt32)
+        }
+        var path: [UInt8]
+        var recorded: Entry
+        var result: Result
+        var conflicted = false
+    }
+
+    enum Examination {
+        case proven
+        case redo([Redo])
+        case git
+        /// The base → first parent listing is needed.
+        case needsOurs
+    }
+
+    /// Whether the merge is its automatic merge, and if not, whether every difference is one this
+    /// code can show as git would.
+    func examine(_ listing: Listing, cache: inout BlobCache) -> Examination {
+        // Each path either side changed, with its four versions (base, first parent, second
+        // parent, merge). A path only the first parent's side changed has the base's version on
+        // the second side. A path only the second side changed that the merge left as the first
+        // parent had it needs base → first parent for the first parent's version.
+        var paths: [(path: [UInt8], base: Entry?, ours: Entry?, theirs: Entry?, recorded: Entry?)] = []
+        for (path, merged) in listing.merged {
+            if let theirs = listing.theirs[path] {
+                paths.append((path, theirs.old, merged.old, theirs.new, merged.new))
+            } else {
+                paths.append((path, merged.old, merged.old, merged.old, merged.new))
+            }
+        }
+        for (path, theirs) in listing.theirs where listing.merged[path] == nil {
+            guard let ours = listing.ours else { return .needsOurs }
+            let kept = ours[path].map(\.new) ?? theirs.old
+            paths.append((path, theirs.old, kept, theirs.new, kept))
+        }
+        var redo: [Redo] = []
+        for file in paths {
+            switch Self.judge(base: file.base, ours: file.ours, theirs: file.theirs, recorded: file.recorded) {
+            case .same: continue
+            case .different: return .git
+            case .replaced(let expected, let recorded):
+                redo.append(Redo(path: file.path, recorded: recorded, result: .blob(expected)))
+            case .lineMerge(let base, let ours, let theirs, let recorded):
+                guard let mode = file.recorded?.mode,
+                    let b = cache.read(base, from: blobs), let o = cache.read(ours, from: blobs),
+                    let t = cache.read(theirs, from: blobs), let r = cache.read(recorded, from: blobs)
+                else { return .git }
+                if ThreeWayMerge.gives(r, base: b, ours: o, theirs: t) { continue }
+                // The labels only change the conflict markers, not whether there are conflicts.
+                guard let merge = ThreeWayMerge.mergedFile(base: b, ours: o, theirs: t, names: ([], [])) else {
+                    return .git
+                }
+                redo.append(
+                    Redo(
+                        path: file.path,
+                        recorded: Entry(mode: mode, id: recorded),
+                        result: .lineMerge(base: base, ours: ours, theirs: theirs, mode: mode),
+                        conflicted: merge.conflicts > 0
+                    )
+                )
+            }
+        }
+        return redo.isEmpty ? .proven : .redo(redo)
     }
 
     enum Judgement {
         case same
+        /// Different in a way left to git (added, deleted, a symbolic link or submodule, a mode).
         case different
+        /// The automatic merge takes `expected`, an existing regular file, and the merge
+        /// recorded `recorded`, another regular file of the same mode.
+        case replaced(expected: Entry, recorded: Entry)
         case lineMerge(base: ObjectID, ours: ObjectID, theirs: ObjectID, recorded: ObjectID)
+    }
+
+    /// `expected` replaced by `recorded`, when both are regular files of one mode.
+    static func replaced(_ expected: Entry?, by recorded: Entry?) -> Judgement {
+        guard let expected, let recorded, expected.mode == recorded.mode, isRegularFile(expected.mode) else {
+            return expected == recorded ? .same : .different
+        }
+        return expected.id == recorded.id ? .same : .replaced(expected: expected, recorded: recorded)
     }
 
     static func isRegularFile(_ mode: UInt32) -> Bool { mode == 0o100644 || mode == 0o100755 }
@@ -133,43 +358,51 @@ struct MergeVerifier: Sendable {
                 [base.mode, ours.mode, theirs.mode, recorded.mode].allSatisfy(isRegularFile)
             else { return .different }
             let mode =
-                ours.mode == theirs.mode ? ours.mode : base.mode == ours.mode ? theirs.mode : base.mode == theirs.mode ? ours.mode : nil
+                ours.mode == theirs.mode
+                ? ours.mode : base.mode == ours.mode ? theirs.mode : base.mode == theirs.mode ? ours.mode : nil
             guard mode == recorded.mode else { return .different }
             if ours.id == theirs.id || base.id == ours.id || base.id == theirs.id {
                 let id = ours.id == theirs.id || base.id == ours.id ? theirs.id : ours.id
-                return id == recorded.id ? .same : .different
+                return id == recorded.id
+                    ? .same : .replaced(expected: Entry(mode: recorded.mode, id: id), recorded: recorded)
             }
             return .lineMerge(base: base.id, ours: ours.id, theirs: theirs.id, recorded: recorded.id)
         }
-        return expected == recorded ? .same : .different
+        return replaced(expected, by: recorded)
     }
+
+    /// A tree comparison by path: each changed path's old and new entry.
+    typealias TreeDiff = [[UInt8]: (old: Entry?, new: Entry?)]
 
     /// For each candidate, `git diff-tree --stdin -r --no-renames --always` of `P1 → M` and
     /// `B → P2`; nil when git fails (a missing object: git's re-merge reports it).
     func listings(_ candidates: [Candidate]) -> [Listing]? {
+        let pairs = candidates.flatMap { [(from: $0.parents[0], to: $0.merge), (from: $0.base, to: $0.parents[1])] }
+        guard let diffs = treeDiffs(pairs) else { return nil }
+        return candidates.indices.map { Listing(merged: diffs[2 * $0], theirs: diffs[2 * $0 + 1]) }
+    }
+
+    /// One `git diff-tree --stdin -r -z --raw --no-renames --always` for all `pairs`, in order;
+    /// nil when git fails or its output is not what was asked.
+    func treeDiffs(_ pairs: [(from: ObjectID, to: ObjectID)]) -> [TreeDiff]? {
         var input: [UInt8] = []
-        input.reserveCapacity(candidates.count * 2 * 82)
-        for candidate in candidates {
+        input.reserveCapacity(pairs.count * 82)
+        for pair in pairs {
             // `<commit> <other>`: the commit against `other` as if it were its parent.
-            input += Array(candidate.merge.description.utf8) + [0x20] + Array(candidate.parents[0].description.utf8) + [0x0a]
-            input += Array(candidate.parents[1].description.utf8) + [0x20] + Array(candidate.base.description.utf8) + [0x0a]
+            input += Array(pair.to.description.utf8) + [0x20] + Array(pair.from.description.utf8) + [0x0a]
         }
         let arguments = ["diff-tree", "--stdin", "-r", "-z", "--raw", "--no-renames", "--no-abbrev", "--always"]
         guard let output = try? git.run(arguments + GitProcess.diffSafetyArguments, input: input), output.succeeded
         else { return nil }
 
-        var listings = [Listing](repeating: Listing(), count: candidates.count)
+        var diffs = [TreeDiff](repeating: [:], count: pairs.count)
         var block = -1
         var meta: ArraySlice<UInt8>?
         for token in output.standardOutput.split(separator: 0, omittingEmptySubsequences: false) {
             if let entry = meta {
                 meta = nil
                 guard let change = Self.parseRaw(entry) else { return nil }
-                if block % 2 == 0 {
-                    listings[block / 2].merged[Array(token)] = change
-                } else {
-                    listings[block / 2].theirs[Array(token)] = change
-                }
+                diffs[block][Array(token)] = change
             } else if token.first == UInt8(ascii: ":") {
                 guard block >= 0 else { return nil }
                 meta = token
@@ -178,13 +411,11 @@ struct MergeVerifier: Sendable {
                 while hex.first == 0x0a { hex = hex.dropFirst() }
                 if hex.isEmpty { continue }
                 block += 1
-                guard block < candidates.count * 2, let id = ObjectID(hex: hex) else { return nil }
-                let candidate = candidates[block / 2]
-                guard id == (block % 2 == 0 ? candidate.merge : candidate.parents[1]) else { return nil }
+                guard block < pairs.count, let id = ObjectID(hex: hex), id == pairs[block].to else { return nil }
             }
         }
-        guard block == candidates.count * 2 - 1 else { return nil }
-        return listings
+        guard block == pairs.count - 1 else { return nil }
+        return diffs
     }
 
     /// `:<old mode> <new mode> <old id> <new id> <status>` → the old and new entries.

@@ -69,7 +69,7 @@ enum ThreeWayMerge {
 
     /// One region of `xdl_do_merge`'s list: ours `i1 ..< i1 + chg1` and theirs `i2 ..< i2 + chg2`
     /// (git also keeps the base lines, which only its diff3 conflict style shows); `mode` 1
-    /// takes ours, 2 theirs, 0 is a conflict.
+    /// takes ours, 2 theirs, 0 is a conflict, 4 a conflict whose sides turned out the same.
     struct Region {
         var mode: Int
         var i1: Int
@@ -122,6 +122,134 @@ enum ThreeWayMerge {
         }
         o.append(position..<o.count, to: &out)
         return true
+    }
+
+    /// The merged file exactly as merge-ort writes it, conflict markers and all: `xdl_merge` at
+    /// level `XDL_MERGE_ZEALOUS` in the default style (`xdl_refine_conflicts` diffs the two sides
+    /// of each conflict and keeps only the lines that differ, `xdl_simplify_non_conflicts` joins
+    /// conflicts at most three lines apart, `xdl_fill_merge_buffer` writes
+    /// `<<<<<<< ours`, `=======`, `>>>>>>> theirs` markers, with CRs where git's `is_cr_needed`
+    /// puts them), and the number of conflicts left. nil when git would treat a version as
+    /// binary or this code cannot follow git's diff (see ``HistogramDiff``).
+    static func mergedFile(
+        base b: Lines,
+        ours o: Lines,
+        theirs t: Lines,
+        names: (ours: [UInt8], theirs: [UInt8])
+    ) -> (bytes: [UInt8], conflicts: Int)? {
+        if looksBinary(b.bytes) || looksBinary(o.bytes) || looksBinary(t.bytes) { return nil }
+        if b.bytes == o.bytes { return (t.bytes, 0) }
+        if b.bytes == t.bytes || o.bytes == t.bytes { return (o.bytes, 0) }
+        let index = HistogramDiff.Index()
+        guard let classes = HistogramDiff.classify([b, o, t]),
+            let first = HistogramDiff.changes(classes[0], classes[1], index: index),
+            let second = HistogramDiff.changes(
+                classes[0],
+                HistogramDiff.renumbered(classes[0], classes[2], classes: b.count + o.count + t.count),
+                index: index
+            )
+        else { return nil }
+        // xdl_refine_conflicts: each conflict with text on both sides becomes the conflicts of
+        // a diff between its two sides (mode 4, "resolved", when they are the same text).
+        var regions: [Region] = []
+        for region in walk(first, second, ours: o, theirs: t, baseCount: b.count) {
+            guard region.mode == 0, region.chg1 > 0, region.chg2 > 0 else {
+                regions.append(region)
+                continue
+            }
+            let side1 = Lines(Array(o.slice(region.i1..<(region.i1 + region.chg1))))
+            let side2 = Lines(Array(t.slice(region.i2..<(region.i2 + region.chg2))))
+            guard let script = HistogramDiff.changes(side1, side2) else { return nil }
+            if script.isEmpty {
+                regions.append(Region(mode: 4, i1: region.i1, chg1: region.chg1, i2: region.i2, chg2: region.chg2))
+            }
+            for change in script {
+                regions.append(
+                    Region(
+                        mode: 0,
+                        i1: change.i1 + region.i1,
+                        chg1: change.chg1,
+                        i2: change.i2 + region.i2,
+                        chg2: change.chg2
+                    )
+                )
+            }
+        }
+        // xdl_simplify_non_conflicts: two conflicts next to each other in the list with at
+        // most three lines between them become one.
+        var k = 0
+        while k + 1 < regions.count {
+            let m = regions[k]
+            let next = regions[k + 1]
+            if m.mode != 0 || next.mode != 0 || next.i1 - (m.i1 + m.chg1) > 3 {
+                k += 1
+            } else {
+                regions[k].chg1 = next.i1 + next.chg1 - m.i1
+                regions[k].chg2 = next.i2 + next.chg2 - m.i2
+                regions.remove(at: k + 1)
+            }
+        }
+        // xdl_fill_merge_buffer.
+        var out = Output(expected: nil)
+        out.collected.reserveCapacity(o.bytes.count + t.bytes.count / 8)
+        var conflicts = 0
+        var i = 0
+        for m in regions {
+            switch m.mode {
+            case 0:
+                conflicts += 1
+                let crlf = isCRNeeded(ours: o, theirs: t, base: b, m)
+                func marker(_ sign: Character, _ name: [UInt8]?) -> ArraySlice<UInt8> {
+                    var line = [UInt8](repeating: UInt8(ascii: sign.unicodeScalars.first!), count: 7)
+                    if let name { line += [0x20] + name }
+                    line += crlf ? [0x0d, 0x0a] : [0x0a]
+                    return line[...]
+                }
+                o.append(i..<m.i1, to: &out)
+                out.append(marker("<", names.ours))
+                o.appendClosingLine(m.i1..<(m.i1 + m.chg1), crlf: crlf, to: &out)
+                out.append(marker("=", nil))
+                t.appendClosingLine(m.i2..<(m.i2 + m.chg2), crlf: crlf, to: &out)
+                out.append(marker(">", names.theirs))
+            case 1, 2:
+                o.append(i..<m.i1, to: &out)
+                if m.mode == 1 {
+                    o.append(m.i1..<(m.i1 + m.chg1), to: &out)
+                } else {
+                    t.append(m.i2..<(m.i2 + m.chg2), to: &out)
+                }
+            default:
+                continue
+            }
+            i = m.i1 + m.chg1
+        }
+        o.append(i..<o.count, to: &out)
+        return (out.collected, conflicts)
+    }
+
+    /// `is_eol_crlf`: 1 when line `i` ends in CR LF (for a last line without a newline, the
+    /// line before it), 0 for LF only, -1 when it cannot be told.
+    static func eolIsCRLF(_ file: Lines, _ i: Int) -> Int {
+        let count = file.count
+        func endsInCRLF(_ k: Int) -> Bool {
+            let size = file.starts[k + 1] - file.starts[k]
+            return size > 1 && file.bytes[file.starts[k + 1] - 2] == 0x0d
+        }
+        if i < count - 1 { return endsInCRLF(i) ? 1 : 0 }
+        if count == 0 { return -1 }
+        let size = file.starts[i + 1] - file.starts[i]
+        if size > 0 && file.bytes[file.starts[i + 1] - 1] == 0x0a { return endsInCRLF(i) ? 1 : 0 }
+        if i == 0 { return -1 }
+        return endsInCRLF(i - 1) ? 1 : 0
+    }
+
+    /// `is_cr_needed`: conflict markers end in CR LF when the lines before the conflict on both
+    /// sides and the base's first line do (an undecided answer counts as yes until the end).
+    static func isCRNeeded(ours: Lines, theirs: Lines, base: Lines, _ m: Region) -> Bool {
+        var needs = eolIsCRLF(ours, m.i1 > 0 ? m.i1 - 1 : 0)
+        if needs != 0 { needs = eolIsCRLF(theirs, m.i2 > 0 ? m.i2 - 1 : 0) }
+        if needs != 0 { needs = eolIsCRLF(base, 0) }
+        return needs > 0
     }
 
     /// `xdl_do_merge`'s walk over the two edit scripts, with `xdl_append_merge`'s joining of a
@@ -226,6 +354,17 @@ enum ThreeWayMerge {
         func append(_ lines: Range<Int>, to out: inout Output) {
             guard !lines.isEmpty else { return }
             out.append(bytes[starts[lines.lowerBound]..<starts[lines.upperBound]])
+        }
+
+        /// `xdl_recs_copy` with `add_nl`: the lines, and a newline (CR LF when `crlf`) after the
+        /// last one when it has none.
+        func appendClosingLine(_ lines: Range<Int>, crlf: Bool, to out: inout Output) {
+            guard !lines.isEmpty else { return }
+            append(lines, to: &out)
+            let end = starts[lines.upperBound]
+            if end == starts[lines.upperBound - 1] || bytes[end - 1] != 0x0a {
+                out.append(crlf ? [0x0d, 0x0a][...] : [0x0a][...])
+            }
         }
     }
 }

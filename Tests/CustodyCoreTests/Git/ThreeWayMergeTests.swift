@@ -200,7 +200,15 @@ struct ThreeWayMergeTests {
             var theirs = HistogramDiffTests.edited(random.below(4) == 0 ? ours : base, &random, fresh: &fresh)
             if round < found.count { (base, ours, theirs) = (found[round][0], found[round][1], found[round][2]) }
             let newline = round < found.count || random.below(8) != 0
-            let files = [base, ours, theirs].map { HistogramDiffTests.bytes($0, newlineAtEnd: newline) }
+            var files = [base, ours, theirs].map { HistogramDiffTests.bytes($0, newlineAtEnd: newline) }
+            // Some rounds with CR LF line ends (on one side only, sometimes): the conflict
+            // markers follow git's is_cr_needed.
+            if round >= found.count, random.below(6) == 0 {
+                let sides = random.below(2) == 0 ? [0, 1, 2] : [Int(random.below(3))]
+                for k in sides {
+                    files[k] = files[k].flatMap { $0 == 0x0a ? [0x0d, 0x0a] : [$0] }
+                }
+            }
             triples.append(files)
             commit("b\(round)", parent: nil, files[0])
             commit("o\(round)", parent: "b\(round)", files[1])
@@ -217,12 +225,23 @@ struct ThreeWayMergeTests {
                 in: repo.url
             )
             let merged = ThreeWayMerge.merge(base: files[0], ours: files[1], theirs: files[2])
+            // The whole merged file, conflict markers included, is git's byte for byte.
+            let lines = files.map { ThreeWayMerge.Lines($0) }
+            let whole = ThreeWayMerge.mergedFile(
+                base: lines[0],
+                ours: lines[1],
+                theirs: lines[2],
+                names: (Array("o\(round)".utf8), Array("t\(round)".utf8))
+            )
+            let tree = String(decoding: git.output.prefix { $0 != 0x0a }, as: UTF8.self)
+            let written = try HistogramDiffTests.git(["cat-file", "blob", "\(tree):f"], in: repo.url)
+            #expect(whole?.bytes == written.output, "round \(round)")
+            #expect(((whole?.conflicts ?? -1) > 0) == (git.status == 1), "round \(round)")
             if git.status == 0 {
                 let tree = String(decoding: git.output.prefix { $0 != 0x0a }, as: UTF8.self)
                 let recorded = try HistogramDiffTests.git(["cat-file", "blob", "\(tree):f"], in: repo.url)
                 #expect(merged == recorded.output, "round \(round)")
                 clean += 1
-                let lines = files.map { ThreeWayMerge.Lines($0) }
                 if let first = HistogramDiff.changes(lines[0], lines[1]),
                     let second = HistogramDiff.changes(lines[0], lines[2]),
                     !first.isEmpty, !second.isEmpty,
