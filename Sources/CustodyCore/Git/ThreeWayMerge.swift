@@ -89,15 +89,7 @@ enum ThreeWayMerge {
             o.append(0..<o.count, to: &out)
             return true
         }
-        let index = HistogramDiff.Index()
-        guard let classes = HistogramDiff.classify([b, o, t]),
-            let first = HistogramDiff.changes(classes[0], classes[1], index: index),
-            let second = HistogramDiff.changes(
-                classes[0],
-                HistogramDiff.renumbered(classes[0], classes[2], classes: b.count + o.count + t.count),
-                index: index
-            )
-        else { return false }
+        guard let (first, second) = scripts(b, o, t) else { return false }
         let regions = walk(first, second, ours: o, theirs: t, baseCount: b.count)
         // xdl_refine_conflicts: a conflict with text on both sides is diffed side against side;
         // when the two are the same text the conflict is resolved to it, otherwise it stays.
@@ -124,6 +116,21 @@ enum ThreeWayMerge {
         return true
     }
 
+    /// `xdl_merge`'s two edit scripts, base to ours and base to theirs (git's classes of the
+    /// three versions, one histogram index for both), or nil where ``HistogramDiff`` has none.
+    static func scripts(_ b: Lines, _ o: Lines, _ t: Lines) -> ([HistogramDiff.Change], [HistogramDiff.Change])? {
+        let index = HistogramDiff.Index()
+        guard let classes = HistogramDiff.classify([b, o, t]),
+            let first = HistogramDiff.changes(classes[0], classes[1], index: index),
+            let second = HistogramDiff.changes(
+                classes[0],
+                HistogramDiff.renumbered(classes[0], classes[2], classes: b.count + o.count + t.count),
+                index: index
+            )
+        else { return nil }
+        return (first, second)
+    }
+
     /// The merged file exactly as merge-ort writes it, conflict markers and all: `xdl_merge` at
     /// level `XDL_MERGE_ZEALOUS` in the default style (`xdl_refine_conflicts` diffs the two sides
     /// of each conflict and keeps only the lines that differ, `xdl_simplify_non_conflicts` joins
@@ -140,15 +147,7 @@ enum ThreeWayMerge {
         if looksBinary(b.bytes) || looksBinary(o.bytes) || looksBinary(t.bytes) { return nil }
         if b.bytes == o.bytes { return (t.bytes, 0) }
         if b.bytes == t.bytes || o.bytes == t.bytes { return (o.bytes, 0) }
-        let index = HistogramDiff.Index()
-        guard let classes = HistogramDiff.classify([b, o, t]),
-            let first = HistogramDiff.changes(classes[0], classes[1], index: index),
-            let second = HistogramDiff.changes(
-                classes[0],
-                HistogramDiff.renumbered(classes[0], classes[2], classes: b.count + o.count + t.count),
-                index: index
-            )
-        else { return nil }
+        guard let (first, second) = scripts(b, o, t) else { return nil }
         // xdl_refine_conflicts: each conflict with text on both sides becomes the conflicts of
         // a diff between its two sides (mode 4, "resolved", when they are the same text).
         var regions: [Region] = []
@@ -199,8 +198,8 @@ enum ThreeWayMerge {
             case 0:
                 conflicts += 1
                 let crlf = isCRNeeded(ours: o, theirs: t, base: b, m)
-                func marker(_ sign: Character, _ name: [UInt8]?) -> ArraySlice<UInt8> {
-                    var line = [UInt8](repeating: UInt8(ascii: sign.unicodeScalars.first!), count: 7)
+                func marker(_ sign: Unicode.Scalar, _ name: [UInt8]?) -> ArraySlice<UInt8> {
+                    var line = [UInt8](repeating: UInt8(ascii: sign), count: 7)
                     if let name { line += [0x20] + name }
                     line += crlf ? [0x0d, 0x0a] : [0x0a]
                     return line[...]
