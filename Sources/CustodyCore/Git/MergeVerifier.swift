@@ -115,8 +115,9 @@ struct MergeVerifier: Sendable {
             }
         }
         guard !pending.isEmpty else { return outcome }
-        let conflicted = pending.filter { $0.redo.contains(where: \.conflicted) }
-        let labels = conflicted.isEmpty ? [:] : self.labels(Set(conflicted.flatMap(\.candidate.parents)))
+        // Line merges may conflict: their markers carry the parents' labels.
+        let merging = pending.filter { $0.redo.contains { if case .lineMerge = $0.result { true } else { false } } }
+        let labels = merging.isEmpty ? [:] : self.labels(Set(merging.flatMap(\.candidate.parents)))
         for (candidate, redo) in pending {
             let names = (labels[candidate.parents[0]], labels[candidate.parents[1]])
             if let changes = changes(redo, names: names, cache: &cache) {
@@ -171,9 +172,6 @@ struct MergeVerifier: Sendable {
                 }
                 (before, oldBlob, oldMode) = (lines.bytes, entry.id, entry.mode)
             case .lineMerge(let base, let ours, let theirs, let mode):
-                if file.conflicted {
-                    guard names.0 != nil, names.1 != nil, !Self.hasMarkerLine(recorded) else { return nil }
-                }
                 guard let b = cache.read(base, from: blobs), let o = cache.read(ours, from: blobs),
                     let t = cache.read(theirs, from: blobs),
                     let merge = ThreeWayMerge.mergedFile(
@@ -181,9 +179,11 @@ struct MergeVerifier: Sendable {
                         ours: o,
                         theirs: t,
                         names: (names.0 ?? [], names.1 ?? [])
-                    ),
-                    (merge.conflicts > 0) == file.conflicted
+                    )
                 else { return nil }
+                if merge.conflicts > 0 {
+                    guard names.0 != nil, names.1 != nil, !Self.hasMarkerLine(recorded) else { return nil }
+                }
                 (before, oldBlob, oldMode) = (merge.bytes, Self.blobID(merge.bytes, like: file.recorded.id), mode)
             }
             guard let script = MyersDiff.changes(before, recorded.bytes) else { return nil }
@@ -262,7 +262,6 @@ struct MergeVerifier: Sendable {
         var path: [UInt8]
         var recorded: Entry
         var result: Result
-        var conflicted = false
     }
 
     enum Examination {
@@ -306,16 +305,12 @@ struct MergeVerifier: Sendable {
                     let t = cache.read(theirs, from: blobs), let r = cache.read(recorded, from: blobs)
                 else { return .git }
                 if ThreeWayMerge.gives(r, base: b, ours: o, theirs: t) { continue }
-                // The labels only change the conflict markers, not whether there are conflicts.
-                guard let merge = ThreeWayMerge.mergedFile(base: b, ours: o, theirs: t, names: ([], [])) else {
-                    return .git
-                }
+                // Redone once the labels are known (whether it conflicts is found then).
                 redo.append(
                     Redo(
                         path: file.path,
                         recorded: Entry(mode: mode, id: recorded),
-                        result: .lineMerge(base: base, ours: ours, theirs: theirs, mode: mode),
-                        conflicted: merge.conflicts > 0
+                        result: .lineMerge(base: base, ours: ours, theirs: theirs, mode: mode)
                     )
                 )
             }
