@@ -111,7 +111,11 @@ struct MergeVerifier: Sendable {
             for ((candidate, listing), ours) in zip(needsOurs, ours) {
                 var listing = listing
                 listing.ours = ours
-                if case .redo(let redo) = examine(listing, cache: &cache) { pending.append((candidate, redo)) }
+                switch examine(listing, cache: &cache) {
+                case .proven: outcome.proven.insert(candidate.position)
+                case .redo(let redo): pending.append((candidate, redo))
+                case .git, .needsOurs: continue
+                }
             }
         }
         guard !pending.isEmpty else { return outcome }
