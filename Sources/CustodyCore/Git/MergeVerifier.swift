@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 /// Proves in-process that a merge's recorded tree is exactly the automatic merge of its parents,
 /// or redoes git's re-merge of it, so that git's own re-merge (`--remerge-diff`, the costliest
@@ -20,16 +21,21 @@ import Foundation
 ///
 /// When the only differences are regular files whose recorded version differs from the
 /// automatic result (a conflict resolved by hand, a line slipped into a clean merge, one side's
-/// change dropped), the re-merge is redone here as git does it: the automatic result (conflict
-/// markers included, labelled `%h (%s)` of each parent as git labels them, which one
-/// `git log` per piece gives) is diffed against the recorded version with git's `diff -U0`
-/// (``MyersDiff``), and the change carries the id git gives that result. Every other case goes
-/// to git's re-merge: a delete or add that meets a change on the other side (where git's rename
-/// detection could pair paths), a symbolic link or submodule that both sides changed, a mode
-/// change, a binary or very large file, a recorded line that starts like a conflict marker, a
-/// parent whose message declares an encoding, a file where git's histogram diff would fall back
-/// to another algorithm (``HistogramDiff``), several or no merge bases, more than two parents,
-/// missing objects, and repositories with `merge.*` configuration or `info/attributes`.
+/// change dropped) or that the merge deleted, the re-merge is redone here as git does it: the
+/// automatic result (conflict markers included, labelled `%h (%s)` of each parent as git labels
+/// them, which one `git log` per piece gives) is diffed against the recorded version with git's
+/// `diff -U0` (``MyersDiff``), and the change carries the id git gives that result. A file one
+/// side deleted and the other changed is git's modify/delete conflict: the changed version stays
+/// in the automatic result, unless git's rename detection would take the deleted file for one
+/// the deleting side added; the verifier proves that no added file is a candidate (none has the
+/// same id or is 50 % similar by git's own estimate, ``RenameSimilarity``) and otherwise leaves
+/// the merge to git. Every other case goes to git's re-merge: an add that meets a change or
+/// another add on the other side, a deleted file that may have been renamed, a symbolic link or
+/// submodule that both sides changed, a mode change, a binary or very large file, a recorded
+/// line that starts like a conflict marker, a parent whose message declares an encoding, a file
+/// where git's histogram diff would fall back to another algorithm (``HistogramDiff``), several
+/// or no merge bases, more than two parents, missing objects, and repositories with `merge.*`
+/// configuration or `info/attributes`.
 ///
 /// That the changes are git's own, old blob ids included, is tested against `--remerge-diff` on
 /// merges resolved in every common way (``MergeVerifierTests``) and measured on whole real
@@ -38,6 +44,7 @@ struct MergeVerifier: Sendable {
     let git: GitProcess
     let graph: CommitGraph
     let blobs: GitBlobReader
+    let fingerprints = Fingerprints()
     /// Files larger than this are left to git.
     static let blobLimit = 4 << 20
     /// Blob bytes a piece keeps for its next merges.
@@ -164,7 +171,29 @@ struct MergeVerifier: Sendable {
     func changes(_ redo: [Redo], names: ([UInt8]?, [UInt8]?), cache: inout BlobCache) -> [FileChange]? {
         var changes: [FileChange] = []
         for file in redo.sorted(by: { $0.path.lexicographicallyPrecedes($1.path) }) {
-            guard let recorded = cache.read(file.recorded.id, from: blobs), !ThreeWayMerge.looksBinary(recorded.bytes)
+            guard let recordedEntry = file.recorded else {
+                // A version the automatic merge leaves (one side's, after a modify/delete conflict)
+                // that the merge deleted.
+                guard case .blob(let entry) = file.result, let lines = cache.read(entry.id, from: blobs) else {
+                    return nil
+                }
+                let path = String(decoding: file.path, as: UTF8.self)
+                changes.append(
+                    FileChange(
+                        kind: .delete,
+                        oldPath: path,
+                        newPath: nil,
+                        oldBlob: entry.id,
+                        newBlob: nil,
+                        oldMode: entry.mode,
+                        newMode: 0,
+                        isBinary: ThreeWayMerge.looksBinary(lines.bytes),
+                        addedLines: AddedLines()
+                    )
+                )
+                continue
+            }
+            guard let recorded = cache.read(recordedEntry.id, from: blobs), !ThreeWayMerge.looksBinary(recorded.bytes)
             else { return nil }
             let before: [UInt8]
             let oldBlob: ObjectID
@@ -188,7 +217,7 @@ struct MergeVerifier: Sendable {
                 if merge.conflicts > 0 {
                     guard names.0 != nil, names.1 != nil, !Self.hasMarkerLine(recorded) else { return nil }
                 }
-                (before, oldBlob, oldMode) = (merge.bytes, Self.blobID(merge.bytes, like: file.recorded.id), mode)
+                (before, oldBlob, oldMode) = (merge.bytes, Self.blobID(merge.bytes, like: recordedEntry.id), mode)
             }
             guard let script = MyersDiff.changes(before, recorded.bytes) else { return nil }
             if script.isEmpty { continue }
@@ -208,9 +237,9 @@ struct MergeVerifier: Sendable {
                     oldPath: path,
                     newPath: path,
                     oldBlob: oldBlob,
-                    newBlob: file.recorded.id,
+                    newBlob: recordedEntry.id,
                     oldMode: oldMode,
-                    newMode: file.recorded.mode,
+                    newMode: recordedEntry.mode,
                     isBinary: false,
                     addedLines: added
                 )
@@ -264,7 +293,8 @@ struct MergeVerifier: Sendable {
             case lineMerge(base: ObjectID, ours: ObjectID, theirs: ObjectID, mode: UInt32)
         }
         var path: [UInt8]
-        var recorded: Entry
+        /// nil: the merge deleted the file.
+        var recorded: Entry?
         var result: Result
     }
 
@@ -303,6 +333,30 @@ struct MergeVerifier: Sendable {
             case .different: return .git
             case .replaced(let expected, let recorded):
                 redo.append(Redo(path: file.path, recorded: recorded, result: .blob(expected)))
+            case .deleted(let expected):
+                redo.append(Redo(path: file.path, recorded: nil, result: .blob(expected)))
+            case .modifyDelete(let base, let kept, let deletedOnOurs):
+                // git leaves the modified version in the tree, unless its rename detection pairs
+                // the deleted path with a file the deleting side added (then the change moves
+                // there) or a directory takes the path: both are left to git.
+                let deleting: TreeDiff
+                if deletedOnOurs {
+                    guard let ours = listing.ours else { return .needsOurs }
+                    deleting = ours
+                } else {
+                    deleting = listing.theirs
+                }
+                guard Self.isRegularFile(kept.mode), !Self.meetsDirectory(file.path, in: listing),
+                    !mayBeRenamed(base, toOneOf: deleting)
+                else { return .git }
+                switch Self.replaced(kept, by: file.recorded) {
+                case .same: continue
+                case .replaced(let expected, let recorded):
+                    redo.append(Redo(path: file.path, recorded: recorded, result: .blob(expected)))
+                case .deleted(let expected):
+                    redo.append(Redo(path: file.path, recorded: nil, result: .blob(expected)))
+                default: return .git
+                }
             case .lineMerge(let base, let ours, let theirs, let recorded):
                 guard let mode = file.recorded?.mode,
                     let b = cache.read(base, from: blobs), let o = cache.read(ours, from: blobs),
@@ -329,11 +383,18 @@ struct MergeVerifier: Sendable {
         /// The automatic merge takes `expected`, an existing regular file, and the merge
         /// recorded `recorded`, another regular file of the same mode.
         case replaced(expected: Entry, recorded: Entry)
+        /// The automatic merge takes `expected`, a regular file, and the merge deleted it.
+        case deleted(expected: Entry)
         case lineMerge(base: ObjectID, ours: ObjectID, theirs: ObjectID, recorded: ObjectID)
+        /// One side deleted the file and the other changed it (git's modify/delete conflict):
+        /// the automatic merge keeps `kept`, the changed side's version, unless git's rename
+        /// detection finds where the deleting side moved the file.
+        case modifyDelete(base: Entry, kept: Entry, deletedOnOurs: Bool)
     }
 
-    /// `expected` replaced by `recorded`, when both are regular files of one mode.
+    /// `expected` replaced by `recorded`, when both are regular files of one mode, or deleted.
     static func replaced(_ expected: Entry?, by recorded: Entry?) -> Judgement {
+        if let expected, recorded == nil, isRegularFile(expected.mode) { return .deleted(expected: expected) }
         guard let expected, let recorded, expected.mode == recorded.mode, isRegularFile(expected.mode) else {
             return expected == recorded ? .same : .different
         }
@@ -341,6 +402,57 @@ struct MergeVerifier: Sendable {
     }
 
     static func isRegularFile(_ mode: UInt32) -> Bool { mode == 0o100644 || mode == 0o100755 }
+
+    /// Whether a listed path is inside `path` or holds it (a directory/file conflict git resolves
+    /// by moving files).
+    static func meetsDirectory(_ path: [UInt8], in listing: Listing) -> Bool {
+        func meets(_ other: [UInt8]) -> Bool {
+            let (short, long) = other.count < path.count ? (other, path) : (path, other)
+            return long.count > short.count && long[short.count] == 0x2f && long.starts(with: short)
+        }
+        return listing.merged.keys.contains(where: meets) || listing.theirs.keys.contains(where: meets)
+            || (listing.ours?.keys.contains(where: meets) ?? false)
+    }
+
+    /// Added files a side may have, at most, for the rename check (each is read once per run).
+    static let renameCandidateLimit = 2_000
+
+    /// Whether git's rename detection could take `source` (deleted on one side) for one of the
+    /// files that side added: an added file with its id, or one at least 50 % similar
+    /// (``RenameSimilarity``). Also true when that cannot be decided (too many added files, a
+    /// version missing or too large).
+    func mayBeRenamed(_ source: Entry, toOneOf side: TreeDiff) -> Bool {
+        let added = side.values.compactMap { $0.old == nil ? $0.new : nil }
+        if added.isEmpty { return false }
+        guard added.count <= Self.renameCandidateLimit, Self.isRegularFile(source.mode),
+            !added.contains(where: { $0.id == source.id }), let from = fingerprints.of(source.id, blobs)
+        else { return true }
+        for destination in added where Self.isRegularFile(destination.mode) {
+            guard let to = fingerprints.of(destination.id, blobs) else { return true }
+            if RenameSimilarity.score(from: from, to: to) >= RenameSimilarity.renameScore { return true }
+        }
+        return false
+    }
+
+    /// ``RenameSimilarity`` of the blobs the rename check has read, shared by the pieces (the
+    /// files a side added are usually the same from one merge to the next).
+    final class Fingerprints: Sendable {
+        private let table = Mutex<[ObjectID: RenameSimilarity]>([:])
+        /// Entries kept at most; the table is emptied past it.
+        static let limit = 50_000
+
+        func of(_ id: ObjectID, _ blobs: GitBlobReader) -> RenameSimilarity? {
+            if let known = table.withLock({ $0[id] }) { return known }
+            guard let bytes = blobs.read(id, limit: MergeVerifier.blobLimit + 1), bytes.count <= MergeVerifier.blobLimit
+            else { return nil }
+            let fingerprint = RenameSimilarity(bytes)
+            table.withLock { table in
+                if table.count >= Self.limit { table.removeAll(keepingCapacity: true) }
+                table[id] = fingerprint
+            }
+            return fingerprint
+        }
+    }
 
     /// git's trivial merge rules for one path, against the recorded version.
     static func judge(base: Entry?, ours: Entry?, theirs: Entry?, recorded: Entry?) -> Judgement {
@@ -352,6 +464,9 @@ struct MergeVerifier: Sendable {
         } else if base == theirs {
             expected = ours
         } else {
+            if let base, (ours == nil) != (theirs == nil), let kept = ours ?? theirs {
+                return .modifyDelete(base: base, kept: kept, deletedOnOurs: ours == nil)
+            }
             // Changed on both sides, differently: contents and modes are merged separately.
             guard let base, let ours, let theirs, let recorded,
                 [base.mode, ours.mode, theirs.mode, recorded.mode].allSatisfy(isRegularFile)

