@@ -3,8 +3,9 @@ import Synchronization
 
 /// Reads commits with their changes using several git processes in parallel.
 ///
-/// The commit list is cut into contiguous pieces (at most 4,096 commits, about four per job) that
-/// `jobs` worker threads take in turn. For each piece a worker reads the commit objects with one
+/// The commit list is cut into contiguous pieces (at most 4,096 commits, about four per job,
+/// smaller toward the end) that `jobs` worker threads take in turn, half of them from the newest
+/// end and half from the oldest. For each piece a worker reads the commit objects with one
 /// `git cat-file --batch` (exact bytes: headers, signature armor, message) and the changes with
 /// one `git log --no-walk=unsorted --stdin -z --raw -p -U0 --full-index -M -C --remerge-diff`
 /// (see ``LogStreamParser``), streamed and parsed as it arrives.
@@ -63,11 +64,32 @@ final class HistoryReader: Sendable {
             "--no-notes", "--ignore-submodules=none", "--submodule=short", "--diff-algorithm=myers",
         ] + GitProcess.diffSafetyArguments
 
-    static func pieces(count: Int, jobs: Int) -> [Range<Int>] {
-        guard count > 0 else { return [] }
+    /// The largest piece for a history of `count` commits read by `jobs` workers: about four
+    /// per job, at least ``minPieceSize`` and at most ``maxPieceSize``.
+    static func pieceSize(count: Int, jobs: Int) -> Int {
         let target = jobs == 1 ? maxPieceSize : (count + jobs * 4 - 1) / (jobs * 4)
-        let size = min(maxPieceSize, max(minPieceSize, target))
-        return stride(from: 0, to: count, by: size).map { $0..<min(count, $0 + size) }
+        return min(maxPieceSize, max(minPieceSize, target))
+    }
+
+    /// The next piece a worker takes from the commits not yet taken (`remaining`, oldest to
+    /// newest): from the newest end for even workers, the oldest end for odd ones. Pieces have
+    /// `size` commits until less than `jobs` pieces of that size are left, then a `jobs`-th of
+    /// what is left (at least an eighth of `size` and ``minPieceSize``), so that the workers
+    /// finish together.
+    static func take(_ remaining: inout Range<Int>, size: Int, jobs: Int, worker: Int) -> Range<Int>? {
+        guard !remaining.isEmpty else { return nil }
+        let smallest = max(minPieceSize, size / 8)
+        var count = min(remaining.count, max(min(size, remaining.count / jobs), smallest))
+        // No sliver left over for a piece of its own.
+        if remaining.count - count < smallest { count = remaining.count }
+        if jobs > 1 && worker % 2 == 0 {
+            let piece = (remaining.upperBound - count)..<remaining.upperBound
+            remaining = remaining.lowerBound..<piece.lowerBound
+            return piece
+        }
+        let piece = remaining.lowerBound..<(remaining.lowerBound + count)
+        remaining = piece.upperBound..<remaining.upperBound
+        return piece
     }
 
     func run() throws -> (Int, [ReadProblem]) {
@@ -89,22 +111,21 @@ final class HistoryReader: Sendable {
         let workerGit = diffGit
         let verifier = graph.flatMap { MergeVerifier.make(git: workerGit, graph: $0) }
         defer { verifier?.close() }
-        let pieces = Self.pieces(count: ids.count, jobs: jobs)
-        let next = Mutex(0)
+        let size = Self.pieceSize(count: ids.count, jobs: jobs)
+        let remaining = Mutex(0..<ids.count)
         let failure = Mutex<(any Error)?>(nil)
-        let workers = (0..<min(jobs, pieces.count)).map { _ in
+        let workers = (0..<min(jobs, (ids.count + size - 1) / size)).map { worker in
             ThreadJoin { [self] in
                 while true {
-                    let i = next.withLock { value -> Int in
-                        defer { value += 1 }
-                        return value
-                    }
-                    guard i < pieces.count, failure.withLock({ $0 == nil }) else { return }
-                    // Newest piece first: recent history has the larger trees and most of the
-                    // merges git must re-merge (on tmux the newest eighth cost 3–4 times the
-                    // oldest in git CPU), so the costly pieces start early and cheap ones fill the end
-                    // instead of one worker finishing a long piece alone.
-                    let piece = pieces[pieces.count - 1 - i]
+                    // Half the workers read from the newest end of the history, the others from
+                    // the oldest. Recent history has the larger trees and most of the merges (on
+                    // tmux the newest eighth cost 3–4 times the oldest in git CPU), and a
+                    // merge-heavy piece starts with the in-process merge proof, which waits on
+                    // `cat-file` for each blob: a worker streaming an old piece's log meanwhile
+                    // keeps both cores busy. The pieces shrink where the two ends meet, so no
+                    // worker is left reading a long piece alone.
+                    let taken = remaining.withLock { Self.take(&$0, size: size, jobs: jobs, worker: worker) }
+                    guard let piece = taken, failure.withLock({ $0 == nil }) else { return }
                     do {
                         try PieceReader(reader: self, git: workerGit, range: piece, verifier: verifier).run()
                     } catch {

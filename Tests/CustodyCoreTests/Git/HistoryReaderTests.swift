@@ -283,6 +283,46 @@ struct HistoryReaderTests {
         #expect(before == after)
     }
 
+    /// Pieces cover every commit once; even workers read from the newest end, odd ones from the
+    /// oldest; pieces shrink where the two ends meet, and no sliver is left for a piece alone.
+    @Test(arguments: [(12_630, 2), (2_000, 2), (150, 2), (40, 2), (9_000, 3), (5_000, 1), (100_000, 4)])
+    func piecesCoverTheHistoryFromBothEnds(_ count: Int, _ jobs: Int) {
+        let size = HistoryReader.pieceSize(count: count, jobs: jobs)
+        var remaining = 0..<count
+        var taken: [(worker: Int, piece: Range<Int>)] = []
+        var worker = 0
+        while let piece = HistoryReader.take(&remaining, size: size, jobs: jobs, worker: worker) {
+            taken.append((worker, piece))
+            worker = (worker + 1) % jobs
+        }
+        var end = 0
+        for piece in taken.map(\.piece).sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            #expect(piece.lowerBound == end && !piece.isEmpty)
+            end = piece.upperBound
+        }
+        #expect(end == count)
+        let smallest = max(HistoryReader.minPieceSize, size / 8)
+        for (k, (worker, piece)) in taken.enumerated() {
+            if k < taken.count - 1 { #expect(piece.count <= size && piece.count >= smallest) }
+            // What is taken later lies below a piece taken from the newest end, above one taken
+            // from the oldest.
+            let newestEnd = jobs > 1 && worker % 2 == 0
+            for later in taken[(k + 1)...].map(\.piece) {
+                if newestEnd {
+                    #expect(later.upperBound <= piece.lowerBound)
+                } else {
+                    #expect(later.lowerBound >= piece.upperBound)
+                }
+            }
+        }
+        if jobs > 1, let first = taken.first, let second = taken.dropFirst().first {
+            #expect(first.piece.upperBound == count && second.piece.lowerBound == 0)
+        }
+        // The last pieces are smaller than the first (they finish together).
+        if count >= 8 * size { #expect(taken.last!.piece.count < size) }
+        #expect(taken.count <= (count + size - 1) / size + 8)
+    }
+
     @Test func gitRunsWithOnlyTheEnvironmentCustodyGivesIt() throws {
         let s = try Scenario()
         let repo = try GitRepository(path: s.repo.path)
