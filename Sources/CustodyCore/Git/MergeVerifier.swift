@@ -414,21 +414,26 @@ struct MergeVerifier: Sendable {
             || (listing.ours?.keys.contains(where: meets) ?? false)
     }
 
-    /// Added files a side may have, at most, for the rename check (each is read once per run).
+    /// Added files a side may have, at most, for the rename check (each is read once per run),
+    /// and the bytes one check may read.
     static let renameCandidateLimit = 2_000
+    static let renameReadLimit = 64 << 20
 
     /// Whether git's rename detection could take `source` (deleted on one side) for one of the
     /// files that side added: an added file with its id, or one at least 50 % similar
     /// (``RenameSimilarity``). Also true when that cannot be decided (too many added files, a
-    /// version missing or too large).
+    /// version missing or too large, more to read than ``renameReadLimit``).
     func mayBeRenamed(_ source: Entry, toOneOf side: TreeDiff) -> Bool {
         let added = side.values.compactMap { $0.old == nil ? $0.new : nil }
         if added.isEmpty { return false }
         guard added.count <= Self.renameCandidateLimit, Self.isRegularFile(source.mode),
-            !added.contains(where: { $0.id == source.id }), let from = fingerprints.of(source.id, blobs)
+            !added.contains(where: { $0.id == source.id }), let from = fingerprints.of(source.id, blobs)?.fingerprint
         else { return true }
+        var read = 0
         for destination in added where Self.isRegularFile(destination.mode) {
-            guard let to = fingerprints.of(destination.id, blobs) else { return true }
+            guard let (to, fresh) = fingerprints.of(destination.id, blobs) else { return true }
+            if fresh { read += to.size }
+            if read > Self.renameReadLimit { return true }
             if RenameSimilarity.score(from: from, to: to) >= RenameSimilarity.renameScore { return true }
         }
         return false
@@ -441,8 +446,9 @@ struct MergeVerifier: Sendable {
         /// Entries kept at most; the table is emptied past it.
         static let limit = 50_000
 
-        func of(_ id: ObjectID, _ blobs: GitBlobReader) -> RenameSimilarity? {
-            if let known = table.withLock({ $0[id] }) { return known }
+        /// The blob's fingerprint, and whether it was read now (nil when it cannot be read).
+        func of(_ id: ObjectID, _ blobs: GitBlobReader) -> (fingerprint: RenameSimilarity, fresh: Bool)? {
+            if let known = table.withLock({ $0[id] }) { return (known, false) }
             guard let bytes = blobs.read(id, limit: MergeVerifier.blobLimit + 1), bytes.count <= MergeVerifier.blobLimit
             else { return nil }
             let fingerprint = RenameSimilarity(bytes)
@@ -450,7 +456,7 @@ struct MergeVerifier: Sendable {
                 if table.count >= Self.limit { table.removeAll(keepingCapacity: true) }
                 table[id] = fingerprint
             }
-            return fingerprint
+            return (fingerprint, true)
         }
     }
 
