@@ -106,7 +106,11 @@ struct DebugCommand: AsyncParsableCommand {
                 for (_, line) in digests.withLock({ $0 }).sorted(by: { $0.0 < $1.0 }) { print(line) }
                 if problems {
                     for problem in summary.problems {
-                        printError("problem: \(problem.commit ?? "-") \(problem.path ?? "-") \(problem.reason)")
+                        // Paths and git's messages come from the audited repository.
+                        printError(
+                            "problem: \(problem.commit ?? "-") \(TerminalText.neutralize(problem.path ?? "-")) "
+                                + TerminalText.neutralize(problem.reason)
+                        )
                     }
                 }
                 if !summary.problems.isEmpty { throw CustodyExit.incomplete }

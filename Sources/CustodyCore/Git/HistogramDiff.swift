@@ -9,9 +9,8 @@ import Foundation
 /// Lines are equal when their bytes are, newline included (a last line without one differs from
 /// the same text with one), exactly as git's classifier decides. The answer is nil where git
 /// would not use a histogram result: a region whose common lines each occur more than 64 times
-/// (git falls back to its Myers diff there), 65 different lines in one bucket of git's hash
-/// table (git gives up), and two different lines with the same 64-bit hash here (git is not
-/// asked; the caller leaves the case to git itself).
+/// (git falls back to its Myers diff there) and 65 different lines in one bucket of git's hash
+/// table (git gives up).
 enum HistogramDiff {
     /// Lines `i1 ..< i1 + chg1` of the old file replaced by lines `i2 ..< i2 + chg2` of the new
     /// one (0-based, like git's `xdchange_t`).
@@ -29,7 +28,7 @@ enum HistogramDiff {
 
     /// The changes from `a` to `b` in file order, or nil (see the type's documentation).
     static func changes(_ a: ThreeWayMerge.Lines, _ b: ThreeWayMerge.Lines) -> [Change]? {
-        guard let classes = classify([a, b]) else { return nil }
+        let classes = classify([a, b])
         return changes(classes[0], classes[1])
     }
 
@@ -61,46 +60,33 @@ enum HistogramDiff {
     /// numbers go by first appearance, file after file. For two files this is git's classifier
     /// of a diff from the first to the second; for a merge's base, ours and theirs, the numbers
     /// of base and ours are those of git's diff from base to ours, and ``renumbered(_:_:classes:)``
-    /// gives those of base to theirs. nil when two different lines share a hash.
+    /// gives those of base to theirs.
     ///
     /// Every line of the first file is hashed and looked up. A line of a later file is first
     /// compared with the line of the first file that follows its last match (runs of equal lines
     /// are compared eight bytes at a time): an equal line has that line's number, and only the
     /// others are hashed, so a version that differs from the base in a few places costs little
     /// more than reading it.
-    static func classify(_ files: [ThreeWayMerge.Lines]) -> [[Int32]]? {
+    static func classify(_ files: [ThreeWayMerge.Lines]) -> [[Int32]] {
         guard let first = files.first else { return [] }
         var classifier = Classifier(expected: first.count + 64)
-        return classifier.numberAll(files, from: 0) ? classifier.out : nil
+        classifier.numberAll(files, from: 0)
+        return classifier.out
     }
 
-    /// The state of ``classify(_:)``: a hash table of the classes seen, and the numbers given.
+    /// The state of ``classify(_:)``: the classes seen (``LineTable``), each with its line in
+    /// the first file (or -1), and the numbers given.
     struct Classifier {
-        /// Open addressing: the hash and class of each slot (-1: empty).
-        var slotHash: [UInt64]
-        var slotClass: [Int32]
-        var mask: Int
-        /// log2 of the table's size.
-        var bits: Int
-        /// Each class's first line, to compare bytes with (valid while the files are pinned),
-        /// and its line in the first file (or -1).
-        var classAddress: [UnsafeRawPointer] = []
-        var classLength: [Int] = []
+        var table: LineTable
         var classLine: [Int] = []
         var out: [[Int32]] = []
         var firstBytes: UnsafeRawPointer?
 
-        init(expected: Int) {
-            bits = 4
-            while 1 << bits < 2 * expected { bits += 1 }
-            slotHash = [UInt64](repeating: 0, count: 1 << bits)
-            slotClass = [Int32](repeating: -1, count: 1 << bits)
-            mask = (1 << bits) - 1
-        }
+        init(expected: Int) { table = LineTable(expected: expected) }
 
         /// The hash of the bytes `start ..< end` (a line, newline included), eight bytes at a time;
-        /// equal hashes are checked byte for byte afterwards, so a collision costs a proof, never
-        /// a wrong answer.
+        /// equal hashes are checked byte for byte afterwards, so a collision costs a comparison,
+        /// never a wrong answer.
         static func hash(_ buffer: UnsafeRawBufferPointer, from start: Int, to end: Int) -> UInt64 {
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             var k = start
@@ -117,59 +103,20 @@ enum HistogramDiff {
             return hash ^ UInt64(end - start)
         }
 
-        /// The table slot to start from: the top bits of the hash times a number drawn for this
-        /// process, so that a repository cannot line its lines up in one run of slots (the hash
-        /// itself is not keyed; equal hashes of different lines only cost a proof).
-        static let slotKey = UInt64.random(in: 1...UInt64.max) | 1
-
+        /// The class of a line, added when new (with `line`, its line in the first file or -1).
         @inline(__always)
-        func firstSlot(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash &* Self.slotKey) >> UInt64(64 - bits)) }
-
-        /// The class of a line, added when new; nil when its hash belongs to other bytes.
-        mutating func lookup(_ address: UnsafeRawPointer, _ length: Int, _ hash: UInt64, line: Int) -> Int32? {
-            var slot = firstSlot(hash)
-            while true {
-                let known = slotClass[slot]
-                if known < 0 { break }
-                if slotHash[slot] == hash {
-                    let c = Int(known)
-                    guard classLength[c] == length, memcmp(classAddress[c], address, length) == 0 else { return nil }
-                    return known
-                }
-                slot = (slot + 1) & mask
-            }
-            let id = Int32(classLength.count)
-            slotHash[slot] = hash
-            slotClass[slot] = id
-            classAddress.append(address)
-            classLength.append(length)
-            classLine.append(line)
-            if 2 * classLength.count > mask { grow() }
+        mutating func lookup(_ address: UnsafeRawPointer, _ length: Int, _ hash: UInt64, line: Int) -> Int32 {
+            let id = table.lookup(address, length, hash, adding: true)
+            if Int(id) == classLine.count { classLine.append(line) }
             return id
         }
 
-        /// Doubles the table (keeping it at most half full).
-        mutating func grow() {
-            let hashes = slotHash
-            let classes = slotClass
-            slotHash = [UInt64](repeating: 0, count: 2 * hashes.count)
-            slotClass = [Int32](repeating: -1, count: 2 * hashes.count)
-            mask = 2 * hashes.count - 1
-            bits += 1
-            for (hash, id) in zip(hashes, classes) where id >= 0 {
-                var slot = firstSlot(hash)
-                while slotClass[slot] >= 0 { slot = (slot + 1) & mask }
-                slotHash[slot] = hash
-                slotClass[slot] = id
-            }
-        }
-
         /// Numbers files `k...`, each pinned in memory while later ones are numbered.
-        mutating func numberAll(_ files: [ThreeWayMerge.Lines], from k: Int) -> Bool {
-            if k == files.count { return true }
-            return files[k].bytes.withUnsafeBytes { buffer in
-                guard number(files[k], k == 0 ? nil : files[0], buffer) else { return false }
-                return numberAll(files, from: k + 1)
+        mutating func numberAll(_ files: [ThreeWayMerge.Lines], from k: Int) {
+            if k == files.count { return }
+            files[k].bytes.withUnsafeBytes { buffer in
+                number(files[k], k == 0 ? nil : files[0], buffer)
+                numberAll(files, from: k + 1)
             }
         }
 
@@ -177,11 +124,11 @@ enum HistogramDiff {
             _ lines: ThreeWayMerge.Lines,
             _ first: ThreeWayMerge.Lines?,
             _ buffer: UnsafeRawBufferPointer
-        ) -> Bool {
+        ) {
             // Lines are never empty (each holds at least a newline or one last byte).
             guard let bytes = buffer.baseAddress else {
                 out.append([])
-                return true
+                return
             }
             var ids = [Int32](repeating: 0, count: lines.count)
             guard let first else {
@@ -189,12 +136,10 @@ enum HistogramDiff {
                 for i in 0..<lines.count {
                     let start = lines.starts[i]
                     let end = lines.starts[i + 1]
-                    let hash = Classifier.hash(buffer, from: start, to: end)
-                    guard let id = lookup(bytes + start, end - start, hash, line: i) else { return false }
-                    ids[i] = id
+                    ids[i] = lookup(bytes + start, end - start, Classifier.hash(buffer, from: start, to: end), line: i)
                 }
                 out.append(ids)
-                return true
+                return
             }
             let base = out[0]
             var i = 0
@@ -225,15 +170,13 @@ enum HistogramDiff {
                 }
                 let start = lines.starts[j]
                 let end = lines.starts[j + 1]
-                let hash = Classifier.hash(buffer, from: start, to: end)
-                guard let id = lookup(bytes + start, end - start, hash, line: -1) else { return false }
+                let id = lookup(bytes + start, end - start, Classifier.hash(buffer, from: start, to: end), line: -1)
                 ids[j] = id
                 // Follow the first file from where this line first appears there.
                 if classLine[Int(id)] >= 0 { i = classLine[Int(id)] + 1 }
                 j += 1
             }
             out.append(ids)
-            return true
         }
     }
 

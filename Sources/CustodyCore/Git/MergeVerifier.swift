@@ -326,52 +326,53 @@ struct MergeVerifier: Sendable {
             let kept = ours[path].map(\.new) ?? theirs.old
             paths.append((path, theirs.old, kept, theirs.new, kept))
         }
+        // Every path is judged first (ids and modes only); the checks that read blobs (rename
+        // detection, line merges) run only once no path sends the merge to git or needs the
+        // base → first parent listing.
         var redo: [Redo] = []
+        var renameChecks: [(source: Entry, side: TreeDiff)] = []
+        var lineMerges: [(path: [UInt8], base: ObjectID, ours: ObjectID, theirs: ObjectID, recorded: Entry)] = []
         for file in paths {
-            switch Self.judge(base: file.base, ours: file.ours, theirs: file.theirs, recorded: file.recorded) {
+            var judgement = Self.judge(base: file.base, ours: file.ours, theirs: file.theirs, recorded: file.recorded)
+            if case .modifyDelete(let base, let kept, let deletedOnOurs) = judgement {
+                // git leaves the changed version in the tree, unless its rename detection pairs
+                // the deleted path with a file the deleting side added (the change then moves
+                // there) or a directory takes the path: both are left to git.
+                guard Self.isRegularFile(kept.mode), !Self.meetsDirectory(file.path, in: listing) else { return .git }
+                if deletedOnOurs {
+                    guard let ours = listing.ours else { return .needsOurs }
+                    renameChecks.append((base, ours))
+                } else {
+                    renameChecks.append((base, listing.theirs))
+                }
+                judgement = Self.replaced(kept, by: file.recorded)
+            }
+            switch judgement {
             case .same: continue
-            case .different: return .git
+            case .different, .modifyDelete: return .git
             case .replaced(let expected, let recorded):
                 redo.append(Redo(path: file.path, recorded: recorded, result: .blob(expected)))
             case .deleted(let expected):
                 redo.append(Redo(path: file.path, recorded: nil, result: .blob(expected)))
-            case .modifyDelete(let base, let kept, let deletedOnOurs):
-                // git leaves the modified version in the tree, unless its rename detection pairs
-                // the deleted path with a file the deleting side added (then the change moves
-                // there) or a directory takes the path: both are left to git.
-                let deleting: TreeDiff
-                if deletedOnOurs {
-                    guard let ours = listing.ours else { return .needsOurs }
-                    deleting = ours
-                } else {
-                    deleting = listing.theirs
-                }
-                guard Self.isRegularFile(kept.mode), !Self.meetsDirectory(file.path, in: listing),
-                    !mayBeRenamed(base, toOneOf: deleting)
-                else { return .git }
-                switch Self.replaced(kept, by: file.recorded) {
-                case .same: continue
-                case .replaced(let expected, let recorded):
-                    redo.append(Redo(path: file.path, recorded: recorded, result: .blob(expected)))
-                case .deleted(let expected):
-                    redo.append(Redo(path: file.path, recorded: nil, result: .blob(expected)))
-                default: return .git
-                }
             case .lineMerge(let base, let ours, let theirs, let recorded):
-                guard let mode = file.recorded?.mode,
-                    let b = cache.read(base, from: blobs), let o = cache.read(ours, from: blobs),
-                    let t = cache.read(theirs, from: blobs), let r = cache.read(recorded, from: blobs)
-                else { return .git }
-                if ThreeWayMerge.gives(r, base: b, ours: o, theirs: t) { continue }
-                // Redone once the labels are known (whether it conflicts is found then).
-                redo.append(
-                    Redo(
-                        path: file.path,
-                        recorded: Entry(mode: mode, id: recorded),
-                        result: .lineMerge(base: base, ours: ours, theirs: theirs, mode: mode)
-                    )
-                )
+                guard let mode = file.recorded?.mode else { return .git }
+                lineMerges.append((file.path, base, ours, theirs, Entry(mode: mode, id: recorded)))
             }
+        }
+        for check in renameChecks where mayBeRenamed(check.source, toOneOf: check.side) { return .git }
+        for file in lineMerges {
+            guard let b = cache.read(file.base, from: blobs), let o = cache.read(file.ours, from: blobs),
+                let t = cache.read(file.theirs, from: blobs), let r = cache.read(file.recorded.id, from: blobs)
+            else { return .git }
+            if ThreeWayMerge.gives(r, base: b, ours: o, theirs: t) { continue }
+            // Redone once the labels are known (whether it conflicts is found then).
+            redo.append(
+                Redo(
+                    path: file.path,
+                    recorded: file.recorded,
+                    result: .lineMerge(base: file.base, ours: file.ours, theirs: file.theirs, mode: file.recorded.mode)
+                )
+            )
         }
         return redo.isEmpty ? .proven : .redo(redo)
     }

@@ -402,8 +402,8 @@ enum MyersDiff {
     /// bytes are equal, newline included, and each class counts its lines in the old file
     /// (`len1`) and in the new one (`len2`). The numbers themselves do not matter to git's answer,
     /// only their equality and the counts do, so lines are found by a hash of their own, keyed
-    /// per process, in an open-addressing table, and equal hashes are confirmed byte for byte:
-    /// different lines are never taken for one.
+    /// per process, in a ``LineTable`` (equal hashes are confirmed byte for byte: different lines
+    /// are never taken for one).
     ///
     /// Only lines between the equal start and end of the files (``Prepared/trimEnds(_:_:)``) are
     /// added. A line of the equal start or end is looked up once for both files and counted in
@@ -412,13 +412,7 @@ enum MyersDiff {
     /// only there and, in `xdl_change_compact`, between a line of a group of changed lines and
     /// the line next to the group, where every line of a group is equal to a line between.
     struct Classifier {
-        var slotHash: [UInt64]
-        var slotClass: [Int32]
-        var mask: Int
-        var bits: Int
-        /// Each class's first line, to compare bytes with (valid while the files are pinned).
-        var classAddress: [UnsafeRawPointer] = []
-        var classLength: [Int] = []
+        var table: LineTable
         var count1: [Int32] = []
         var count2: [Int32] = []
         /// A bit for the ``quick(_:_:)`` key of every line added: a line of the equal start or
@@ -427,11 +421,7 @@ enum MyersDiff {
         var seenShift: UInt64
 
         init(lines: Int) {
-            bits = 4
-            while 1 << bits < 2 * min(lines, 1 << 16) { bits += 1 }
-            slotHash = [UInt64](repeating: 0, count: 1 << bits)
-            slotClass = [Int32](repeating: -1, count: 1 << bits)
-            mask = (1 << bits) - 1
+            table = LineTable(expected: min(lines, 1 << 16))
             var seenBits = 6
             while 1 << seenBits < 8 * lines && seenBits < 26 { seenBits += 1 }
             seen = [UInt64](repeating: 0, count: 1 << (seenBits - 6))
@@ -516,46 +506,16 @@ enum MyersDiff {
             }
         }
 
-        /// The class of the `length` bytes at `address`; when there is none, a new one if
-        /// `adding`, else -1.
+        /// The class of the `length` bytes at `address`; when there is none, a new one (counted
+        /// in neither file yet) if `adding`, else -1.
         @inline(__always)
         mutating func lookup(_ address: UnsafeRawPointer, _ length: Int, _ hash: UInt64, adding: Bool) -> Int32 {
-            var slot = Int(truncatingIfNeeded: hash >> UInt64(64 - bits))
-            while true {
-                let known = slotClass[slot]
-                if known < 0 { break }
-                if slotHash[slot] == hash {
-                    let c = Int(known)
-                    if classLength[c] == length && memcmp(classAddress[c], address, length) == 0 { return known }
-                }
-                slot = (slot + 1) & mask
+            let id = table.lookup(address, length, hash, adding: adding)
+            if Int(id) == count1.count {
+                count1.append(0)
+                count2.append(0)
             }
-            guard adding else { return -1 }
-            let id = Int32(classLength.count)
-            slotHash[slot] = hash
-            slotClass[slot] = id
-            classAddress.append(address)
-            classLength.append(length)
-            count1.append(0)
-            count2.append(0)
-            if 2 * classLength.count > mask { grow() }
             return id
-        }
-
-        /// Doubles the table (keeping it at most half full).
-        mutating func grow() {
-            let hashes = slotHash
-            let classes = slotClass
-            bits += 1
-            slotHash = [UInt64](repeating: 0, count: 1 << bits)
-            slotClass = [Int32](repeating: -1, count: 1 << bits)
-            mask = (1 << bits) - 1
-            for (hash, id) in zip(hashes, classes) where id >= 0 {
-                var slot = Int(truncatingIfNeeded: hash >> UInt64(64 - bits))
-                while slotClass[slot] >= 0 { slot = (slot + 1) & mask }
-                slotHash[slot] = hash
-                slotClass[slot] = id
-            }
         }
     }
 

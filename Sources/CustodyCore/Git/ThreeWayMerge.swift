@@ -13,7 +13,7 @@ import Foundation
 ///
 /// The answer is nil whenever git would not merge cleanly (a conflict, or a version that git
 /// treats as binary) or when this code cannot follow git (``HistogramDiff`` answers nil where git
-/// would fall back to another diff, or on a 64-bit hash collision between different lines).
+/// would fall back to another diff).
 /// Callers treat nil as "let git decide", so a nil is always safe; a non-nil answer is only ever
 /// compared with the recorded result, never shown. That the port gives git's answers is tested
 /// against `git merge-tree` on random files full of repeated lines, and measured by
@@ -76,6 +76,17 @@ enum ThreeWayMerge {
         var chg1: Int
         var i2: Int
         var chg2: Int
+
+        /// A region that takes one side (mode 1 or 2): ours' unchanged lines from `position` up to
+        /// it, then the lines of the side it takes.
+        func appendTaken(after position: Int, ours: Lines, theirs: Lines, to out: inout Output) {
+            ours.append(position..<i1, to: &out)
+            if mode == 1 {
+                ours.append(i1..<(i1 + chg1), to: &out)
+            } else {
+                theirs.append(i2..<(i2 + chg2), to: &out)
+            }
+        }
     }
 
     static func merge(_ b: Lines, _ o: Lines, _ t: Lines, into out: inout Output) -> Bool {
@@ -97,12 +108,7 @@ enum ThreeWayMerge {
         for region in regions {
             switch region.mode {
             case 1, 2:
-                o.append(position..<region.i1, to: &out)
-                if region.mode == 1 {
-                    o.append(region.i1..<(region.i1 + region.chg1), to: &out)
-                } else {
-                    t.append(region.i2..<(region.i2 + region.chg2), to: &out)
-                }
+                region.appendTaken(after: position, ours: o, theirs: t, to: &out)
                 position = region.i1 + region.chg1
             default:
                 guard region.chg1 > 0, region.chg2 > 0,
@@ -120,8 +126,8 @@ enum ThreeWayMerge {
     /// three versions, one histogram index for both), or nil where ``HistogramDiff`` has none.
     static func scripts(_ b: Lines, _ o: Lines, _ t: Lines) -> ([HistogramDiff.Change], [HistogramDiff.Change])? {
         let index = HistogramDiff.Index()
-        guard let classes = HistogramDiff.classify([b, o, t]),
-            let first = HistogramDiff.changes(classes[0], classes[1], index: index),
+        let classes = HistogramDiff.classify([b, o, t])
+        guard let first = HistogramDiff.changes(classes[0], classes[1], index: index),
             let second = HistogramDiff.changes(
                 classes[0],
                 HistogramDiff.renumbered(classes[0], classes[2], classes: b.count + o.count + t.count),
@@ -211,12 +217,7 @@ enum ThreeWayMerge {
                 t.appendClosingLine(m.i2..<(m.i2 + m.chg2), crlf: crlf, to: &out)
                 out.append(marker(">", names.theirs))
             case 1, 2:
-                o.append(i..<m.i1, to: &out)
-                if m.mode == 1 {
-                    o.append(m.i1..<(m.i1 + m.chg1), to: &out)
-                } else {
-                    t.append(m.i2..<(m.i2 + m.chg2), to: &out)
-                }
+                m.appendTaken(after: i, ours: o, theirs: t, to: &out)
             default:
                 continue
             }

@@ -37,7 +37,7 @@ struct RenameSimilarityTests {
 
     @Test func scoresAreGitsOwn() throws {
         var random = SplitMix(seed: 0x7265_6e61)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rename-\(UUID().uuidString)")
+        let directory = try HistogramDiffTests.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         let old = directory.appendingPathComponent("old")
         let new = directory.appendingPathComponent("new")
