@@ -443,19 +443,25 @@ struct MergeVerifier: Sendable {
     /// ``RenameSimilarity`` of the blobs the rename check has read, shared by the pieces (the
     /// files a side added are usually the same from one merge to the next).
     final class Fingerprints: Sendable {
-        private let table = Mutex<[ObjectID: RenameSimilarity]>([:])
-        /// Entries kept at most; the table is emptied past it.
-        static let limit = 50_000
+        private let table = Mutex((entries: [ObjectID: RenameSimilarity](), bytes: 0))
+        /// Bytes of fingerprints kept at most (a file has up to 107,927 chunk values, 16 bytes
+        /// each with both tables); the table is emptied past it.
+        static let limit = 64 << 20
 
         /// The blob's fingerprint, and whether it was read now (nil when it cannot be read).
         func of(_ id: ObjectID, _ blobs: GitBlobReader) -> (fingerprint: RenameSimilarity, fresh: Bool)? {
-            if let known = table.withLock({ $0[id] }) { return (known, false) }
+            if let known = table.withLock({ $0.entries[id] }) { return (known, false) }
             guard let bytes = blobs.read(id, limit: MergeVerifier.blobLimit + 1), bytes.count <= MergeVerifier.blobLimit
             else { return nil }
             let fingerprint = RenameSimilarity(bytes)
+            let size = 8 * (fingerprint.values.count + fingerprint.valuesWithLast.count)
             table.withLock { table in
-                if table.count >= Self.limit { table.removeAll(keepingCapacity: true) }
-                table[id] = fingerprint
+                if table.bytes + size > Self.limit {
+                    table.entries.removeAll(keepingCapacity: true)
+                    table.bytes = 0
+                }
+                table.entries[id] = fingerprint
+                table.bytes += size
             }
             return (fingerprint, true)
         }
