@@ -116,7 +116,9 @@ package struct Auditor: Sendable {
 
         let collector = Collector(total: toRead, progress: progress)
         let resolver = configuration.resolver
-        let detectors = configuration.detectors
+        var suite = configuration.detectors
+        suite.threads = options.jobs
+        let detectors = suite
         let analyzers = configuration.analyzers
         let summary: HistorySummary
         if toRead > 0 {

