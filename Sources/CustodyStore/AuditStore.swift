@@ -16,7 +16,7 @@ package protocol AuditStore: Sendable {
     ///
     /// - Returns: the run's id.
     @discardableResult
-    func record(_ outcome: AuditOutcome) throws -> Int64
+    func record(_ outcome: AuditOutcome, reportJSON: [UInt8]?) throws -> Int64
 
     /// The runs of one repository, newest first.
     func runs(repository rootCommits: [String]) throws -> [StoredRun]

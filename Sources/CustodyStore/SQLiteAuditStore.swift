@@ -30,7 +30,9 @@ package final class SQLiteAuditStore: AuditStore {
                     try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 }
             }
-            queue = path == ":memory:" ? try DatabaseQueue(configuration: configuration)
+            queue =
+                path == ":memory:"
+                ? try DatabaseQueue(configuration: configuration)
                 : try DatabaseQueue(path: path, configuration: configuration)
             try StoreSchema.migrator.migrate(queue)
         } catch let error as CustodyError {
@@ -94,7 +96,12 @@ package final class SQLiteAuditStore: AuditStore {
                 )
                 while let row = try problems.next() {
                     baseline.problems.append(
-                        ReadProblem(commit: row["commitId"], path: row["path"], object: row["object"], reason: row["reason"])
+                        ReadProblem(
+                            commit: row["commitId"],
+                            path: row["path"],
+                            object: row["object"],
+                            reason: row["reason"]
+                        )
                     )
                 }
                 return baseline
@@ -102,10 +109,12 @@ package final class SQLiteAuditStore: AuditStore {
         }
     }
 
+    /// Stores a run: its report (`reportJSON`, ``JSONReport/render(_:)`` of it, rendered here
+    /// when not given), the commits and findings it read, and the identities it saw.
     @discardableResult
-    package func record(_ outcome: AuditOutcome) throws -> Int64 {
+    package func record(_ outcome: AuditOutcome, reportJSON rendered: [UInt8]? = nil) throws -> Int64 {
         let report = outcome.report
-        let reportJSON = String(decoding: try JSONReport.render(report), as: UTF8.self)
+        let reportJSON = String(decoding: try rendered ?? JSONReport.render(report), as: UTF8.self)
         let encoder = JSONReport.encoder()
         encoder.outputFormatting = [.sortedKeys]
         let refsJSON = String(decoding: try encoder.encode(report.refs), as: UTF8.self)

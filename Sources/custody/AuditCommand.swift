@@ -1,7 +1,9 @@
 import ArgumentParser
 import CustodyCore
+import CustodyLedger
 import CustodyStore
 import Foundation
+import Synchronization
 
 /// `custody audit`: reads a repository's history, maps commits to the roster, scans them and
 /// prints a report. Exit codes: 0 done; 1 findings at or above `--fail-on`; 2 roster or mailmap
@@ -66,13 +68,19 @@ struct AuditCommand: ParsableCommand {
     @Flag(help: "Do not use or update the workspace store (read the whole history).")
     var noStore = false
 
-    @Option(help: "Findings you have accepted: a baseline file of fingerprints with reason and reviewer, kept outside the audited repository.")
+    @Option(
+        help:
+            "Findings you have accepted: a baseline file of fingerprints with reason and reviewer, kept outside the audited repository."
+    )
     var baseline: String?
 
     @Option(help: "Exported OpenPGP public keys for the roster's openpgp4fpr: entries (see docs/policy.md).")
     var gpgKeyring: String?
 
-    @Flag(help: "Trace every surviving line at the audited revision to the commit that wrote it: shares by person and roster attribute in the report, and whether each finding's lines are still there (cached in the workspace; see docs/audit-json.md).")
+    @Flag(
+        help:
+            "Trace every surviving line at the audited revision to the commit that wrote it: shares by person and roster attribute in the report, and whether each finding's lines are still there (cached in the workspace; see docs/audit-json.md)."
+    )
     var provenance = false
 
     @Flag(help: .hidden)
@@ -145,14 +153,28 @@ struct AuditCommand: ParsableCommand {
                 let evidence = recorded.map { ReviewCoverage.reviewEvidence($0.verdicts, roster: rosterValue) } ?? []
                 passes.append(
                     PolicyAuditPass(
-                        policy: policyValue, recorded: evidence, gpg: GPGVerifier.make(roster: rosterValue, keyring: gpgKeyring)))
+                        policy: policyValue,
+                        recorded: evidence,
+                        gpg: GPGVerifier.make(roster: rosterValue, keyring: gpgKeyring)
+                    )
+                )
             }
             if provenance {
-                let cache = noStore ? nil : Workspace.resolve(explicit: workspace, environment: ProcessInfo.processInfo.environment).path + "/provenance"
+                let cache =
+                    noStore
+                    ? nil
+                    : Workspace.resolve(explicit: workspace, environment: ProcessInfo.processInfo.environment).path
+                        + "/provenance"
                 passes.append(ProvenanceAuditPass(cacheDirectory: cache, jobs: jobs))
             }
             if let recorded {
-                passes.append(ReviewCoveragePass(verdicts: recorded.verdicts, ledger: recorded.directory, ledgerSize: recorded.size))
+                passes.append(
+                    ReviewCoveragePass(
+                        verdicts: recorded.verdicts,
+                        ledger: recorded.directory,
+                        ledgerSize: recorded.size
+                    )
+                )
             }
             let refs: RefSelection = if let rev { .range(rev) } else if allRefs { .allRefs } else { .branchesAndTags }
             let resolver = IdentityResolver(roster: rosterValue, mailmap: mailmapValue)
@@ -196,14 +218,27 @@ struct AuditCommand: ParsableCommand {
             progress?.finish()
             phase("audit")
             phases.append(("(of which store load)", loadTime))
-            if let store, !outcome.rootCommits.isEmpty { try store.record(outcome) }
-            phase("store write")
+            // The JSON report is rendered once for the store, the ledger and a JSON output. The
+            // store writes on a thread of its own while the ledger and the output are written; a
+            // store that fails ends the command after the report is out.
+            var place = WorkspaceOptions()
+            place.workspace = workspace
+            let toLedger = !noStore && FileIO.exists(place.ledgerKeyPath)
+            let storing = store != nil && !outcome.rootCommits.isEmpty
+            let reportJSON = storing || toLedger || format == .json ? try JSONReport.render(outcome.report) : nil
+            let storeError = Mutex<(any Error)?>(nil)
+            let storeWrite = DispatchGroup()
+            if storing, let store {
+                let stored = outcome
+                DispatchQueue.global().async(group: storeWrite) {
+                    do { try store.record(stored, reportJSON: reportJSON) } catch { storeError.withLock { $0 = error } }
+                }
+            }
             // A ledger that refuses the run (damaged, key unreadable) must not cost the report:
             // the report is written first, then the ledger error ends the command.
             var ledgerError: (any Error)?
-            if !noStore {
-                do { try recordInLedger(outcome.report) } catch { ledgerError = error }
-                phase("ledger")
+            if toLedger, let reportJSON {
+                do { try recordInLedger(outcome.report, json: reportJSON) } catch { ledgerError = error }
             }
 
             let bytes: [UInt8] =
@@ -214,9 +249,10 @@ struct AuditCommand: ParsableCommand {
                             outcome.report,
                             color: output == nil && isatty(STDOUT_FILENO) == 1
                                 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-                        ) + PolicyText.violations(outcome.report.violations) + PolicyText.provenance(outcome.report.provenance)).utf8
+                        ) + PolicyText.violations(outcome.report.violations)
+                            + PolicyText.provenance(outcome.report.provenance)).utf8
                     )
-                case .json: try JSONReport.render(outcome.report)
+                case .json: try reportJSON ?? JSONReport.render(outcome.report)
                 case .sarif: try SARIFReport.render(outcome.report)
                 case .html: HTMLReport.render(outcome.report)
                 }
@@ -225,12 +261,17 @@ struct AuditCommand: ParsableCommand {
             } else {
                 writeToStandardOutput(bytes)
             }
+            phase("ledger and output")
+            storeWrite.wait()
+            phase("store write (beside them)")
+            if let error = storeError.withLock({ $0 }) { throw error }
             if let ledgerError { throw ledgerError }
-
-            phase("render")
             if timings {
                 printError(
-                    "custody: timings: " + phases.map { "\($0.0) \($0.1.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 3))))" }
+                    "custody: timings: "
+                        + phases.map {
+                            "\($0.0) \($0.1.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 3))))"
+                        }
                         .joined(separator: ", ") + "; \(outcome.report.counts.newCommits) new commits"
                 )
             }
@@ -268,7 +309,9 @@ extension AuditCommand {
         } catch let failure as CLIFailure {
             printError("custody: review verdicts not read: \(TerminalText.neutralize(failure.message))")
         } catch {
-            printError("custody: review verdicts not read from the ledger: \(TerminalText.neutralize(String(describing: error)))")
+            printError(
+                "custody: review verdicts not read from the ledger: \(TerminalText.neutralize(String(describing: error)))"
+            )
         }
         return nil
     }
@@ -276,7 +319,7 @@ extension AuditCommand {
     /// Appends the run to the workspace's ledger when it has a signing key
     /// (`<workspace>/keys/ledger.key`, made with `custody keygen`): the summary in the entry,
     /// the full JSON report as a content-addressed blob.
-    fileprivate func recordInLedger(_ report: AuditReport) throws {
+    fileprivate func recordInLedger(_ report: AuditReport, json: [UInt8]) throws {
         var place = WorkspaceOptions()
         place.workspace = workspace
         let tip = report.refs.first { $0.name == "HEAD" } ?? report.refs.first
@@ -293,7 +336,7 @@ extension AuditCommand {
             repository: report.repository.rootCommits.joined(separator: ","),
             gitCommit: tip?.tip ?? "",
             counts: counts,
-            report: try JSONReport.render(report)
+            report: json
         )
     }
 }

@@ -16,6 +16,8 @@
 /// `rev-list` without parents: they are roots here, as they are to git.)
 struct CommitGraph: Sendable {
     let ids: [ObjectID]
+    /// The refs the selection was read from, when it was read from refs (not a range).
+    var refs: [RefTip]?
     private let index: [ObjectID: Int32]
     /// Parents of commit `i`: `parentIndex[parentStart[i]..<parentStart[i + 1]]`; -1 for a parent
     /// outside the selection.

@@ -138,7 +138,7 @@ package struct GitRepository: Sendable {
     /// The ordered list of selected commits (parents before children: `rev-list --topo-order
     /// --reverse`), minus `options.excluding`.
     package func commitIDs(_ options: HistoryOptions) throws -> [ObjectID] {
-        let input = try revListInput(options)
+        let input = try revListInput(options).input
         guard !input.isEmpty else { return [] }
         let out = try runChecked(["rev-list", "--topo-order", "--reverse", "--stdin"], input: input)
         let ids = Self.hexLines(out)
@@ -149,28 +149,35 @@ package struct GitRepository: Sendable {
     /// The selected commits with their parents (before `options.excluding`), in the order of
     /// ``commitIDs(_:)``.
     func commitGraph(_ options: HistoryOptions) throws -> CommitGraph {
-        let input = try revListInput(options)
-        guard !input.isEmpty else { return CommitGraph(revListParents: []) }
-        return CommitGraph(
-            revListParents: try runChecked(
-                ["rev-list", "--topo-order", "--reverse", "--parents", "--stdin"],
-                input: input
+        let (input, tips) = try revListInput(options)
+        var graph = CommitGraph(revListParents: [])
+        if !input.isEmpty {
+            graph = CommitGraph(
+                revListParents: try runChecked(
+                    ["rev-list", "--topo-order", "--reverse", "--parents", "--stdin"],
+                    input: input
+                )
             )
-        )
+        }
+        graph.refs = tips
+        return graph
     }
 
-    /// What `rev-list --stdin` reads for a selection: tips, or a range's ends.
-    private func revListInput(_ options: HistoryOptions) throws -> [UInt8] {
+    /// What `rev-list --stdin` reads for a selection: tips, or a range's ends; and the refs
+    /// when the selection is read from refs.
+    private func revListInput(_ options: HistoryOptions) throws -> (input: [UInt8], refs: [RefTip]?) {
         var input: [UInt8] = []
         switch options.refs {
         case .range(let range):
             let ends = try rangeEnds(range)
             for id in ends.positive { input += Array(id.description.utf8) + [0x0a] }
             for id in ends.negative { input += [UInt8(ascii: "^")] + Array(id.description.utf8) + [0x0a] }
+            return (input, nil)
         case .branchesAndTags, .allRefs:
-            for tip in Set(try refs(options.refs).map(\.tip)).sorted() { input += Array(tip.utf8) + [0x0a] }
+            let tips = try refs(options.refs)
+            for tip in Set(tips.map(\.tip)).sorted() { input += Array(tip.utf8) + [0x0a] }
+            return (input, tips)
         }
-        return input
     }
 
     static func hexLines(_ bytes: [UInt8]) -> [ObjectID] {
@@ -197,7 +204,8 @@ package struct GitRepository: Sendable {
         graph given: CommitGraph?,
         consumer: @escaping @Sendable (_ index: Int, _ commit: Commit) -> Void
     ) throws -> HistorySummary {
-        let tips = try refs(options.refs)
+        // The refs the given graph was read from are those of this selection.
+        let tips = try given?.refs ?? refs(options.refs)
         // The parent graph (rev-list --parents) gives merge bases to the merge verifier.
         let graph = options.verifyMerges ? try given ?? commitGraph(options) : nil
         let ids =

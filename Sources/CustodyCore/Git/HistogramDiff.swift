@@ -96,9 +96,19 @@ enum HistogramDiff {
                 hash ^= hash >> 29
                 k += 8
             }
-            while k < end {
-                hash = (hash ^ UInt64(buffer[k])) &* 0x100_0000_01b3
-                k += 1
+            // The last one to seven bytes as one word, first byte lowest: loaded whole and masked
+            // where the buffer goes on past the line, else gathered byte by byte (the same word).
+            let rest = end - k
+            if rest > 0 {
+                var word: UInt64 = 0
+                if k + 8 <= buffer.count {
+                    word = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+                    word &= UInt64.max >> UInt64(64 - 8 * rest)
+                } else {
+                    for i in 0..<rest { word |= UInt64(buffer[k + i]) << UInt64(8 * i) }
+                }
+                hash = (hash ^ word) &* 0x100_0000_01b3
+                hash ^= hash >> 29
             }
             return hash ^ UInt64(end - start)
         }
