@@ -210,11 +210,13 @@ struct LiteralSet: Sendable {
     /// For each needle of `matcher`, the index of its literal.
     private let literalOf: [Int]
 
-    init(_ literals: [[UInt8]]) {
+    /// - Parameter ignoring: bytes the search steps over (``MultiMatcher``); no literal may
+    ///   hold one.
+    init(_ literals: [[UInt8]], ignoring: [UInt8] = []) {
         let lowered = literals.map { $0.map(BuildText.lower) }
         self.literals = lowered
         let searched = lowered.indices.filter { lowered[$0].count >= 2 }
-        self.matcher = MultiMatcher(bytes: searched.map { lowered[$0] }, caseInsensitive: true)
+        self.matcher = MultiMatcher(bytes: searched.map { lowered[$0] }, caseInsensitive: true, ignoring: ignoring)
         self.literalOf = searched
     }
 
@@ -255,13 +257,22 @@ struct PatternTable: Sendable {
         }
         all = patterns.map { $0.all.map(id) }
         any = patterns.map { $0.any.map(id) }
-        set = LiteralSet(unique)
+        // Literals are compact, so the search can step over what compacting drops.
+        let blanks: [UInt8] = [0x20, 0x09, 0x0d]
+        let compact = unique.allSatisfy { literal in !literal.contains { blanks.contains($0) } }
+        set = LiteralSet(unique, ignoring: compact ? blanks : [])
+        stepsOverBlanks = compact
     }
+
+    /// Whether the literal search steps over spaces, tabs and carriage returns.
+    private let stepsOverBlanks: Bool
 
     /// Whether any pattern matches `text` compacted as ``CompactLine`` does (spaces, tabs and
     /// carriage returns dropped, ASCII lowercased). Given the concatenated added lines of a file,
     /// false proves that no single line matches: a literal in a line is in the concatenation.
     func matchesSomewhere(compacting text: [UInt8]) -> Bool {
+        // The search itself steps over the blanks and ignores case: no compacted copy is made.
+        if stepsOverBlanks { return !matches(text).isEmpty }
         var compact: [UInt8] = []
         compact.reserveCapacity(text.count)
         for byte in text where byte != 0x20 && byte != 0x09 && byte != 0x0d { compact.append(BuildText.lower(byte)) }

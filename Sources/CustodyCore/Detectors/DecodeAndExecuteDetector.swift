@@ -124,11 +124,14 @@ struct DecodeAndExecuteDetector: Detector {
         var decodeLines: [Int] = []
         var sinkLines: [Int] = []
         var flagged = Set<Int>()
+        // One pass of the markers over the whole added text: a marker on a line is in it too, so
+        // when it has none, only the escape and quote tests are left to make per line.
+        let markers = Self.matcher.matchesAny(lines.storage[...])
         for position in lines.indices {
             let line = lines[position]
             guard line.text.count <= 64 * 1024 else { continue }
             // Prefilter: a marker as written, or quotes and escapes that normalization may join.
-            guard Self.matcher.matchesAny(line.text) || ByteScan.contains(line.text, [0x5c])
+            guard markers && Self.matcher.matchesAny(line.text) || ByteScan.contains(line.text, [0x5c])
                 || (ByteScan.contains(line.text, [0x22]) || ByteScan.contains(line.text, [0x27]))
                     && ByteScan.normalizationJoins(line.text)
             else { continue }

@@ -30,7 +30,9 @@ struct MultiMatcher: Sendable {
         self.init(bytes: needles.map { Array($0.utf8) }, caseInsensitive: caseInsensitive)
     }
 
-    init(bytes needles: [[UInt8]], caseInsensitive: Bool = true) {
+    /// - Parameter ignoring: bytes the scan steps over as if they were not there (no needle may
+    ///   hold one); match starts are then not meaningful, only which needles occur.
+    init(bytes needles: [[UInt8]], caseInsensitive: Bool = true, ignoring: [UInt8] = []) {
         let fold: (UInt8) -> UInt8 = { b in caseInsensitive && b >= 0x41 && b <= 0x5a ? b | 0x20 : b }
         var classOf = [UInt16](repeating: 0, count: 256)
         var classCount = 1
@@ -42,6 +44,13 @@ struct MultiMatcher: Sendable {
         }
         if caseInsensitive {
             for upper in UInt8(0x41)...UInt8(0x5a) { classOf[Int(upper)] = classOf[Int(upper | 0x20)] }
+        }
+        // Ignored bytes get a class of their own whose every transition stays in its state.
+        let ignoredClass = ignoring.isEmpty ? -1 : classCount
+        if !ignoring.isEmpty {
+            precondition(ignoring.allSatisfy { classOf[Int($0)] == 0 }, "MultiMatcher: a needle holds an ignored byte")
+            for b in ignoring { classOf[Int(b)] = UInt16(classCount) }
+            classCount += 1
         }
         // Trie.
         var goto: [[Int32]] = [[Int32](repeating: -1, count: classCount)]
@@ -93,8 +102,14 @@ struct MultiMatcher: Sendable {
         self.classOf = classOf
         self.classCount = classCount
         precondition(goto.count * classCount < Int(Int32.max) / 2, "MultiMatcher: too many needles")
-        self.transitions = table.map { next in
-            Int32(Int(next) * classCount) << 1 | (outputs[Int(next)].isEmpty ? 0 : 1)
+        if ignoredClass >= 0 {
+            for state in 0..<goto.count { table[state * classCount + ignoredClass] = Int32(state) }
+        }
+        self.transitions = table.indices.map { k in
+            let next = Int(table[k])
+            // Staying put on an ignored byte finds nothing new.
+            let found = !outputs[next].isEmpty && k % classCount != ignoredClass
+            return Int32(next * classCount) << 1 | (found ? 1 : 0)
         }
         var start: [Int32] = [0]
         var list: [Int32] = []
