@@ -225,34 +225,17 @@ struct PieceReader {
         // diff-tree -c`, a cheap tree comparison): a merge without such paths has nothing to
         // show, and neither has one proven to be its automatic merge (``MergeVerifier``). Only
         // the rest are re-merged by git, and only those paths are kept from their remerge diff.
-        //
-        // The merges are worked out on a thread of their own while the piece's other commits
-        // stream from one `git log`; those git re-merges follow in a second one. The proof waits
-        // on `cat-file` for each blob it merges: on the same thread as the log, two workers
-        // both proving merges left a core idle.
         let merges = range.filter { metadata[$0]?.isMerge == true }
-        let proof = MergeProof.Box()
-        let helper =
-            merges.isEmpty
-            ? nil : Self.proveMerges(merges, metadata: metadata, git: git, ids: ids, verifier: verifier, into: proof)
-        // git is given commits newest first: `git log` frees the parent list of each commit it
+        try findMergePaths(merges)
+        let candidates = merges.filter { mergePaths.all || mergePaths.paths[$0] != nil }
+        let outcome =
+            verifier?.examine(candidates.compactMap { p in metadata[p].map { (p, $0) } }) ?? MergeVerifier.Outcome()
+        let nothingToShow = Set(merges).subtracting(candidates).union(outcome.proven)
+        // git is given the piece newest first: `git log` frees the parent list of each commit it
         // has shown, so a merge shown after its ancestors would get a wrong merge base (and a
         // bogus remerge diff). Children before parents is the order git itself walks in.
-        do {
-            try streamLog(range.reversed().filter { metadata[$0]?.isMerge != true }, metadata)
-        } catch {
-            helper?.join()
-            throw error
-        }
-        guard let helper else { return }
-        helper.join()
-        let found = proof.value.withLock { $0 }
-        mergePaths.paths = found.paths
-        mergePaths.all = found.all
-        let outcome = found.outcome
-        let nothingToShow = Set(merges).subtracting(found.candidates).union(outcome.proven)
         var order: [Int] = []
-        for position in merges.reversed() {
+        for position in range.reversed() {
             if nothingToShow.contains(position) {
                 deliver(position, ParsedDiff(commit: ids[position], changes: [], unmatchedSections: 0), metadata)
             } else if let changes = outcome.redone[position] {
@@ -262,52 +245,11 @@ struct PieceReader {
             }
         }
         reader.countRemerges(
-            withoutOwnPaths: merges.count - found.candidates.count,
+            withoutOwnPaths: merges.count - candidates.count,
             verified: outcome.proven.count,
             redone: outcome.redone.count,
-            whole: found.candidates.count - outcome.proven.count - outcome.redone.count
+            whole: candidates.count - outcome.proven.count - outcome.redone.count
         )
-        try streamLog(order, metadata)
-    }
-
-    /// What was found for a piece's merges: the paths of each (``findMergePaths(_:git:ids:)``),
-    /// the merges with paths of their own, and the verifier's outcome for those.
-    struct MergeProof: Sendable {
-        var paths: [Int: Set<String>] = [:]
-        var all = false
-        var candidates: [Int] = []
-        var outcome = MergeVerifier.Outcome()
-
-        /// Where the proving thread leaves it.
-        final class Box: Sendable {
-            let value = Mutex(MergeProof())
-        }
-    }
-
-    /// Finds the merges' paths and proves what can be proven, on a thread of its own.
-    static func proveMerges(
-        _ merges: [Int],
-        metadata: [Int: Commit],
-        git: GitProcess,
-        ids: [ObjectID],
-        verifier: MergeVerifier?,
-        into proof: MergeProof.Box
-    ) -> ThreadJoin {
-        let commits = merges.compactMap { p in metadata[p].map { (p, $0) } }
-        return ThreadJoin {
-            var found = MergeProof()
-            (found.paths, found.all) = findMergePaths(merges, git: git, ids: ids)
-            let listed = Set(commits.map(\.0).filter { found.all || found.paths[$0] != nil })
-            found.candidates = merges.filter { listed.contains($0) }
-            found.outcome = verifier?.examine(commits.filter { listed.contains($0.0) }) ?? MergeVerifier.Outcome()
-            let result = found
-            proof.value.withLock { $0 = result }
-        }
-    }
-
-    /// Streams `git log` over the commits at `order` (newest first) and delivers each; a
-    /// commit git stops at or skips is read alone, and the rest go on in a new process.
-    func streamLog(_ order: [Int], _ metadata: [Int: Commit]) throws {
         var start = 0
         var retry: [Int] = []
         while start < order.count {
@@ -341,26 +283,24 @@ struct PieceReader {
         var all = false
     }
 
-    /// The paths of each merge whose merged version differs from every parent (`git diff-tree
-    /// -c -r --raw -z --stdin`); `all` when the listing could not be read (then every merge is
-    /// remerged and keeps all its paths).
-    static func findMergePaths(_ merges: [Int], git: GitProcess, ids: [ObjectID]) -> (
-        paths: [Int: Set<String>], all: Bool
-    ) {
-        guard !merges.isEmpty else { return ([:], false) }
-        let output = try? git.run(
+    /// Runs `git diff-tree -c -r --raw -z --stdin` over the merges and records their paths.
+    func findMergePaths(_ merges: [Int]) throws {
+        guard !merges.isEmpty else { return }
+        let output = try git.run(
             ["diff-tree", "-c", "-r", "--raw", "-z", "--no-abbrev", "--stdin"] + GitProcess.diffSafetyArguments,
-            input: hexLines(merges.map { ids[$0] })
+            input: Self.hexLines(merges.map { ids[$0] })
         )
-        guard let output, output.succeeded else { return ([:], true) }
+        guard output.succeeded else {
+            mergePaths.all = true
+            return
+        }
         // `<merge id>` then, per path, `::<modes> <ids> <status>` and the path (NUL separated).
         let positions = Dictionary(merges.map { (ids[$0], $0) }, uniquingKeysWith: { a, _ in a })
-        var paths: [Int: Set<String>] = [:]
         var current: Int?
         var expectPath = false
         for token in output.standardOutput.split(separator: 0, omittingEmptySubsequences: false) {
             if expectPath {
-                if let current { paths[current, default: []].insert(String(decoding: token, as: UTF8.self)) }
+                if let current { mergePaths.paths[current, default: []].insert(String(decoding: token, as: UTF8.self)) }
                 expectPath = false
             } else if token.starts(with: "::".utf8) {
                 expectPath = true
@@ -370,7 +310,6 @@ struct PieceReader {
                 current = ObjectID(hex: hex).flatMap { positions[$0] }
             }
         }
-        return (paths, false)
     }
 
     static func hexLines(_ ids: some Collection<ObjectID>) -> [UInt8] {

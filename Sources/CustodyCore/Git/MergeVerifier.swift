@@ -82,7 +82,7 @@ struct MergeVerifier: Sendable {
     func close() { blobs.close() }
 
     /// What the verifier found for the merges of a piece.
-    struct Outcome: Sendable {
+    struct Outcome {
         /// Positions of the merges proven to be their automatic merge (nothing to show).
         var proven: Set<Int> = []
         /// Merges whose re-merge was redone here, with the changes git's `--remerge-diff` shows
