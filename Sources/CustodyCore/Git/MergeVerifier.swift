@@ -47,8 +47,8 @@ struct MergeVerifier: Sendable {
     let fingerprints = Fingerprints()
     /// Files larger than this are left to git.
     static let blobLimit = 4 << 20
-    /// Blob bytes a piece keeps for its next merges.
-    static let cacheLimit = 48 << 20
+    /// Blob bytes a piece keeps for its next merges (``BlobCache``).
+    static let cacheLimit = 64 << 20
 
     /// A mode and object id; nil stands for "no such path".
     struct Entry: Equatable {
@@ -561,9 +561,16 @@ struct MergeVerifier: Sendable {
     /// Blobs already read by a piece, cut into lines (consecutive merges often share versions:
     /// one merge's result is the next one's first parent); emptied when it holds more than
     /// `limit` bytes.
+    /// Blobs read for a piece's merges, kept for its next merges: a merge's second side and
+    /// recorded version are often the next merge's base and first side (in tmux's newest 600
+    /// merges, half the blob uses of line merges are of a blob used before). The oldest go first
+    /// once `limit` bytes are kept.
     struct BlobCache {
         let limit: Int
         private var blobs: [ObjectID: ThreeWayMerge.Lines] = [:]
+        /// Kept blobs, oldest first from `head`, with their sizes.
+        private var order: [(id: ObjectID, size: Int)] = []
+        private var head = 0
         private var bytes = 0
 
         init(limit: Int) { self.limit = limit }
@@ -573,13 +580,20 @@ struct MergeVerifier: Sendable {
             if let known = blobs[id] { return known }
             guard let read = source.read(id, limit: MergeVerifier.blobLimit + 1), read.count <= MergeVerifier.blobLimit
             else { return nil }
-            if bytes + read.count > limit {
-                blobs.removeAll(keepingCapacity: true)
-                bytes = 0
-            }
             let lines = ThreeWayMerge.Lines(read)
+            let size = read.count + 8 * lines.starts.count
+            while bytes + size > limit, head < order.count {
+                blobs[order[head].id] = nil
+                bytes -= order[head].size
+                head += 1
+            }
+            if head > 1024 && head * 2 > order.count {
+                order.removeFirst(head)
+                head = 0
+            }
             blobs[id] = lines
-            bytes += read.count + 8 * lines.starts.count
+            order.append((id, size))
+            bytes += size
             return lines
         }
     }
