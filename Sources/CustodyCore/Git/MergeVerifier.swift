@@ -48,7 +48,7 @@ struct MergeVerifier: Sendable {
     /// Files larger than this are left to git.
     static let blobLimit = 4 << 20
     /// Blob bytes a piece keeps for its next merges (``BlobCache``).
-    static let cacheLimit = 64 << 20
+    static let cacheLimit = 48 << 20
 
     /// A mode and object id; nil stands for "no such path".
     struct Entry: Equatable {
