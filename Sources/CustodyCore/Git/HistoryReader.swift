@@ -107,6 +107,9 @@ final class HistoryReader: Sendable {
             if let value = parent[name], !value.isEmpty, value != objects { alternates.append(value) }
         }
         diffGit.extraEnvironment["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = alternates.joined(separator: ":")
+        // git's re-merges freshen the repository's files that hold objects they would write.
+        let times = ObjectFileTimes.take(ObjectFileTimes.directories(objects: objects, environment: parent))
+        defer { times.restore() }
 
         let workerGit = diffGit
         let verifier = graph.flatMap { MergeVerifier.make(git: workerGit, graph: $0) }

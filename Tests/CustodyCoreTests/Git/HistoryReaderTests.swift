@@ -283,6 +283,41 @@ struct HistoryReaderTests {
         #expect(before == after)
     }
 
+    /// git's re-merges (`--remerge-diff`) "freshen" the file holding each object they would
+    /// write and find already stored, setting its times to now: the times of every object file,
+    /// loose or packed, are what they were before the audit.
+    @Test(arguments: [false, true])
+    func reMergesLeaveTheTimesOfObjectFilesAlone(packed: Bool) throws {
+        // Merges of every kind, clean ones among them: their re-merged trees and blobs are stored.
+        let repo = try MergeVerifierTests.build().repo
+        if packed { try repo.git(["repack", "-a", "-d", "-q"]) }
+        let objects = repo.path + "/.git/objects"
+        let files = FileManager.default
+        let old = Date(timeIntervalSince1970: 1_000_000_000)
+        var paths: [String] = []
+        for name in try files.subpathsOfDirectory(atPath: objects) {
+            let path = objects + "/" + name
+            var isDirectory: ObjCBool = false
+            guard files.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            try files.setAttributes([.modificationDate: old], ofItemAtPath: path)
+            paths.append(path)
+        }
+        func times() throws -> [String: Date] {
+            var out: [String: Date] = [:]
+            for path in paths { out[path] = try files.attributesOfItem(atPath: path)[.modificationDate] as? Date }
+            return out
+        }
+        let before = try times()
+        #expect(before.values.allSatisfy { $0 == old })
+        // Every merge re-merged by git, then the usual way.
+        var options = HistoryOptions(refs: .allRefs, jobs: 2)
+        options.verifyMerges = false
+        let (commits, _) = try readAll(try GitRepository(path: repo.path), options)
+        #expect(commits.contains { $0.isMerge })
+        _ = try readAll(try GitRepository(path: repo.path), HistoryOptions(refs: .allRefs, jobs: 2))
+        #expect(try times() == before)
+    }
+
     /// Pieces cover every commit once; even workers read from the newest end, odd ones from the
     /// oldest; pieces shrink where the two ends meet, and no sliver is left for a piece alone.
     @Test(arguments: [(12_630, 2), (2_000, 2), (150, 2), (40, 2), (9_000, 3), (5_000, 1), (100_000, 4)])
