@@ -136,13 +136,14 @@ struct AuditCommand: ParsableCommand {
             if let gpgKeyring { _ = try RosterLoader.readFile(gpgKeyring) }
             let repository = try GitRepository(path: path)
             let accepted = try baseline.map { try Baseline.load(path: $0, auditedRepository: repository.path) }
-            let store: SQLiteAuditStore?
-            if noStore {
-                store = nil
-            } else {
+            // The store opens (and, in a new workspace, creates its tables) on a thread of its own
+            // while git lists the history; the audit waits for it when it needs what is stored.
+            var opening: Opening<SQLiteAuditStore>?
+            if !noStore {
                 let place = Workspace.resolve(explicit: workspace, environment: ProcessInfo.processInfo.environment)
                 try place.prepare(outside: [repository.path, repository.gitDirectory])
-                store = try SQLiteAuditStore(path: place.databasePath)
+                let path = place.databasePath
+                opening = Opening { try SQLiteAuditStore(path: path) }
             }
 
             // Review verdicts recorded in the workspace ledger: review coverage, and review evidence
@@ -208,7 +209,7 @@ struct AuditCommand: ParsableCommand {
             let outcome = try auditor.run(
                 repository,
                 baseline: { roots in
-                    guard let store else { return AuditBaseline.empty }
+                    guard let store = try opening?.value() else { return AuditBaseline.empty }
                     let start = clock.now
                     defer { loadTime = clock.now - start }
                     return try store.baseline(repository: roots)
@@ -218,6 +219,7 @@ struct AuditCommand: ParsableCommand {
             progress?.finish()
             phase("audit")
             phases.append(("(of which store load)", loadTime))
+            let store = try opening?.value()
             // The JSON report is rendered once for the store, the ledger and a JSON output. The
             // store writes on a thread of its own while the ledger and the output are written; a
             // store that fails ends the command after the report is out.
@@ -355,4 +357,24 @@ final class ProgressLine: Sendable {
 func printErrorRaw(_ text: String) {
     var standardError = StandardError()
     standardError.write(text)
+}
+
+/// A value made on a thread of its own; ``value()`` waits for it (and rethrows its error).
+final class Opening<Value: Sendable>: Sendable {
+    private let result = Mutex<Result<Value, any Error>?>(nil)
+    private let done = DispatchGroup()
+
+    init(_ make: @escaping @Sendable () throws -> Value) {
+        done.enter()
+        DispatchQueue.global().async { [self] in
+            let made = Result { try make() }
+            result.withLock { $0 = made }
+            done.leave()
+        }
+    }
+
+    func value() throws -> Value {
+        done.wait()
+        return try result.withLock { $0! }.get()
+    }
 }
