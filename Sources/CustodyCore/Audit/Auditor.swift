@@ -154,13 +154,18 @@ package struct Auditor: Sendable {
             history.append(record)
         }
 
+        // Identity anomalies over the whole history, on a thread of their own while the rest of
+        // the report is put together (nothing else reads them until the findings are sorted).
+        let identityFindings = Mutex<[Finding]>([])
+        let identityWork = configuration.identityHistory.map { identity in
+            ThreadJoin { [history] in
+                let found = identity.analyze(history: history)
+                identityFindings.withLock { $0 = found }
+            }
+        }
         let newFindings = fresh.flatMap(\.findings)
         var findings = base.findings.filter { position[$0.commit] != nil && newByID[$0.commit] == nil }
         findings += newFindings
-        if let identity = configuration.identityHistory {
-            findings += identity.analyze(history: history)
-        }
-        findings.sort { Self.findingOrder($0, $1, position: position) }
 
         let earlierProblems = base.problems.filter { problem in
             guard let commit = problem.commit else { return false }
@@ -186,6 +191,9 @@ package struct Auditor: Sendable {
             report.options.range = range
         }
         ContributorTally.fill(&report, history: history, resolver: resolver)
+        identityWork?.join()
+        findings += identityFindings.withLock { $0 }
+        findings.sort { Self.findingOrder($0, $1, position: position) }
         if let accepted = configuration.baseline {
             let (kept, suppressed) = accepted.apply(findings)
             findings = kept
