@@ -24,7 +24,7 @@ import Synchronization
 /// ever written to the audited repository, and read-only repositories work.
 final class HistoryReader: Sendable {
     static let maxPieceSize = 4096
-    static let minPieceSize = 32
+    static let minPieceSize = 64
 
     let git: GitProcess
     let ids: [ObjectID]
