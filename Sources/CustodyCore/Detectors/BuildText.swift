@@ -187,8 +187,9 @@ struct LinePattern: Sendable {
     var label: String
 
     init(_ all: [String], any: [String] = [], _ label: String) {
-        self.all = all.map { BuildText.fold(String($0.filter { $0 != " " })) }
-        self.any = any.map { BuildText.fold(String($0.filter { $0 != " " })) }
+        // Compact, as the lines they are matched against (``CompactLine``).
+        self.all = all.map { BuildText.fold(String($0.filter { $0 != " " && $0 != "\t" && $0 != "\r" })) }
+        self.any = any.map { BuildText.fold(String($0.filter { $0 != " " && $0 != "\t" && $0 != "\r" })) }
         self.label = label
     }
 
@@ -257,26 +258,16 @@ struct PatternTable: Sendable {
         }
         all = patterns.map { $0.all.map(id) }
         any = patterns.map { $0.any.map(id) }
-        // Literals are compact, so the search can step over what compacting drops.
-        let blanks: [UInt8] = [0x20, 0x09, 0x0d]
-        let compact = unique.allSatisfy { literal in !literal.contains { blanks.contains($0) } }
-        set = LiteralSet(unique, ignoring: compact ? blanks : [])
-        stepsOverBlanks = compact
+        // Literals are compact (``LinePattern``), so the search steps over what compacting drops.
+        set = LiteralSet(unique, ignoring: [0x20, 0x09, 0x0d])
     }
-
-    /// Whether the literal search steps over spaces, tabs and carriage returns.
-    private let stepsOverBlanks: Bool
 
     /// Whether any pattern matches `text` compacted as ``CompactLine`` does (spaces, tabs and
     /// carriage returns dropped, ASCII lowercased). Given the concatenated added lines of a file,
     /// false proves that no single line matches: a literal in a line is in the concatenation.
     func matchesSomewhere(compacting text: [UInt8]) -> Bool {
         // The search itself steps over the blanks and ignores case: no compacted copy is made.
-        if stepsOverBlanks { return !matches(text).isEmpty }
-        var compact: [UInt8] = []
-        compact.reserveCapacity(text.count)
-        for byte in text where byte != 0x20 && byte != 0x09 && byte != 0x0d { compact.append(BuildText.lower(byte)) }
-        return !matches(compact).isEmpty
+        !matches(text).isEmpty
     }
 
     /// Indices of the patterns that match the (compact, lowercased) line.

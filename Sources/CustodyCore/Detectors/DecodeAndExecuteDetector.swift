@@ -124,9 +124,9 @@ struct DecodeAndExecuteDetector: Detector {
         var decodeLines: [Int] = []
         var sinkLines: [Int] = []
         var flagged = Set<Int>()
-        // One pass of the markers over the whole added text: a marker on a line is in it too, so
-        // when it has none, only the escape and quote tests are left to make per line.
-        let markers = Self.matcher.matchesAny(lines.storage[...])
+        // A file without any marker in its added text (the suite's literal gates) leaves only the
+        // escape and quote tests to make per line.
+        let markers = context.gates(for: change).contains(.decodeAndExecute)
         for position in lines.indices {
             let line = lines[position]
             guard line.text.count <= 64 * 1024 else { continue }

@@ -11,6 +11,7 @@ struct LiteralGates: Sendable, Equatable {
     /// One gate per detector loop that reports nothing on a line without one of its literals.
     enum Gate: Int, CaseIterable, Sendable {
         case secretLeak, destructiveOperation, destructiveWalk, persistence, hiddenTrigger, network, timeOrGeoBomb
+        case decodeAndExecute
     }
 
     private(set) var bits: UInt32 = 0
@@ -45,6 +46,7 @@ struct LiteralGates: Sendable, Equatable {
         case .hiddenTrigger: HiddenTriggerDetector.matcher.needles
         case .network: NetworkIndicatorDetector.matcher.needles
         case .timeOrGeoBomb: TimeOrGeoBombDetector.matcher.needles
+        case .decodeAndExecute: DecodeAndExecuteDetector.matcher.needles
         }
     }
 

