@@ -228,19 +228,16 @@ struct AuditCommand: ParsableCommand {
             let toLedger = !noStore && FileIO.exists(place.ledgerKeyPath)
             let storing = store != nil && !outcome.rootCommits.isEmpty
             let reportJSON = storing || toLedger || format == .json ? try JSONReport.render(outcome.report) : nil
-            let storeError = Mutex<(any Error)?>(nil)
-            let storeWrite = DispatchGroup()
+            var storeWrite: Opening<Int64>?
             if storing, let store {
                 let stored = outcome
-                DispatchQueue.global().async(group: storeWrite) {
-                    do { try store.record(stored, reportJSON: reportJSON) } catch { storeError.withLock { $0 = error } }
-                }
+                storeWrite = Opening { try store.record(stored, reportJSON: reportJSON) }
             }
             // A ledger that refuses the run (damaged, key unreadable) must not cost the report:
             // the report is written first, then the ledger error ends the command.
             var ledgerError: (any Error)?
             if toLedger, let reportJSON {
-                do { try recordInLedger(outcome.report, json: reportJSON) } catch { ledgerError = error }
+                do { try recordInLedger(outcome.report, json: reportJSON, place: place) } catch { ledgerError = error }
             }
 
             let bytes: [UInt8] =
@@ -264,9 +261,8 @@ struct AuditCommand: ParsableCommand {
                 writeToStandardOutput(bytes)
             }
             phase("ledger and output")
-            storeWrite.wait()
+            _ = try storeWrite?.value()
             phase("store write (beside them)")
-            if let error = storeError.withLock({ $0 }) { throw error }
             if let ledgerError { throw ledgerError }
             if timings {
                 printError(
@@ -321,9 +317,7 @@ extension AuditCommand {
     /// Appends the run to the workspace's ledger when it has a signing key
     /// (`<workspace>/keys/ledger.key`, made with `custody keygen`): the summary in the entry,
     /// the full JSON report as a content-addressed blob.
-    fileprivate func recordInLedger(_ report: AuditReport, json: [UInt8]) throws {
-        var place = WorkspaceOptions()
-        place.workspace = workspace
+    fileprivate func recordInLedger(_ report: AuditReport, json: [UInt8], place: WorkspaceOptions) throws {
         let tip = report.refs.first { $0.name == "HEAD" } ?? report.refs.first
         var counts: [String: Int64] = [
             "commits": Int64(report.counts.commits),
@@ -359,7 +353,8 @@ func printErrorRaw(_ text: String) {
     standardError.write(text)
 }
 
-/// A value made on a thread of its own; ``value()`` waits for it (and rethrows its error).
+/// A value made on a thread of its own (the store opening, the store's write); ``value()`` waits
+/// for it and rethrows its error.
 final class Opening<Value: Sendable>: Sendable {
     private let result = Mutex<Result<Value, any Error>?>(nil)
     private let done = DispatchGroup()
