@@ -11,8 +11,8 @@ import Foundation
 ///
 /// Every command gets the same safety prefix (``safetyArguments``) and a clean environment
 /// (``environment``): nothing from the caller's environment leaks in except `PATH`, `HOME`,
-/// `TMPDIR` and `GLIBC_TUNABLES` (after custody's own malloc setting), so a `GIT_DIR` set by a hook, a user's `~/.gitconfig` or `/etc/gitconfig` never
-/// change what is read. When ``gitDirectory`` is set, git runs with `--git-dir` on that directory
+/// `TMPDIR` and `GLIBC_TUNABLES` (after custody's own malloc setting), so a `GIT_DIR` set by a
+/// hook, a user's `~/.gitconfig` or `/etc/gitconfig` never change what is read. When ``gitDirectory`` is set, git runs with `--git-dir` on that directory
 /// and `core.bare=true`, so the work tree (its `.gitattributes`, its index) is never consulted.
 ///
 /// Standard output is read as raw bytes in large chunks; standard error is read concurrently

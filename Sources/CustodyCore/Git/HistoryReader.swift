@@ -108,7 +108,7 @@ final class HistoryReader: Sendable {
         }
         diffGit.extraEnvironment["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = alternates.joined(separator: ":")
         // git's re-merges freshen the repository's files that hold objects they would write.
-        let times = ObjectFileTimes.take(ObjectFileTimes.directories(objects: objects, environment: parent))
+        let times = ObjectFileTimes.take(alternates)
         defer { times.restore() }
 
         let workerGit = diffGit

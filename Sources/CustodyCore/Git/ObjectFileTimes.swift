@@ -6,19 +6,30 @@ import Foundation
 /// `--remerge-diff` writes each re-merge's trees and blobs, to a scratch object directory of
 /// ours (``HistoryReader``). But before writing an object, git looks for it among the objects it
 /// already has, the audited repository's included, and when it finds it there it "freshens" the
-/// file that holds it, a pack or a loose object, by setting its access and modification times
-/// to now (`utime` in `object-file.c`, so that a concurrent `gc` keeps it). Nothing in a file
-/// changes, but its times do, and an auditor's evidence must not change at all. Files whose
-/// modification time moved while git ran get both times back; files git could not touch (a
-/// read-only repository) are left as they are.
+/// file that holds it, a pack or a loose object, by setting both its times to now (`utime(path,
+/// NULL)` in `object-file.c`, so that a concurrent `gc` keeps it). Nothing in a file changes, but
+/// its times do, and an auditor's evidence must not change at all.
+///
+/// Only what looks like git's freshening is undone: a file of the same size whose modification
+/// time moved, not to before ``take(_:)``, and whose access time is not older than it (`utime`
+/// sets both to the same instant; a later read may only move the access time on, while a write
+/// leaves it behind). The directories come from the repository (its `info/alternates` may name
+/// any directory), so a file written for another reason while the audit ran keeps its times.
+/// Files git could not touch (a read-only repository) are left as they are.
 struct ObjectFileTimes {
-    private var entries: [(path: String, access: timespec, modification: timespec)] = []
+    private var entries: [(path: String, size: Int, access: timespec, modification: timespec)] = []
+    private var taken = timespec()
 
-    /// The times of every pack and loose object file in `directories` (object directories).
-    static func take(_ directories: [String]) -> ObjectFileTimes {
+    /// The times of every pack and loose object file in the object directories `roots`
+    /// (entries may hold several, `:`-separated, as git's environment does) and in the
+    /// alternates their `info/alternates` name, as git follows them (five levels deep).
+    static func take(_ roots: [String]) -> ObjectFileTimes {
         var times = ObjectFileTimes()
+        clock_gettime(CLOCK_REALTIME, &times.taken)
+        // File times come from the kernel's coarse clock, which may lag this one.
+        times.taken.tv_sec -= 1
         let files = FileManager.default
-        for directory in directories {
+        for directory in directories(roots) {
             var paths: [String] = []
             for name in (try? files.contentsOfDirectory(atPath: directory + "/pack")) ?? []
             where name.hasSuffix(".pack") {
@@ -32,23 +43,29 @@ struct ObjectFileTimes {
             for path in paths {
                 var status = stat()
                 guard stat(path, &status) == 0 else { continue }
-                times.entries.append((path, status.st_atim, status.st_mtim))
+                times.entries.append((path, Int(status.st_size), status.st_atim, status.st_mtim))
             }
         }
         return times
     }
 
-    /// Puts back the times of the files whose modification time changed since ``take(_:)``.
+    /// Puts back the times of the files git freshened since ``take(_:)``.
     func restore() {
         for entry in entries {
             var status = stat()
-            guard stat(entry.path, &status) == 0,
-                status.st_mtim.tv_sec != entry.modification.tv_sec
-                    || status.st_mtim.tv_nsec != entry.modification.tv_nsec
+            guard stat(entry.path, &status) == 0, Int(status.st_size) == entry.size,
+                !Self.same(status.st_mtim, entry.modification), !Self.earlier(status.st_mtim, than: taken),
+                !Self.earlier(status.st_atim, than: status.st_mtim)
             else { continue }
             let times = [entry.access, entry.modification]
             _ = utimensat(AT_FDCWD, entry.path, times, 0)
         }
+    }
+
+    static func same(_ a: timespec, _ b: timespec) -> Bool { a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec }
+
+    static func earlier(_ a: timespec, than b: timespec) -> Bool {
+        a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec)
     }
 
     /// Whether a name is one of the 256 loose-object directories (`00` … `ff`).
@@ -56,23 +73,27 @@ struct ObjectFileTimes {
         name.utf8.count == 2 && name.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
-    /// The object directories git reads for a repository whose own is `objects`: it, the
-    /// directories its `info/alternates` names (relative ones from it), and those of the
-    /// environment (a pre-receive hook's quarantine and its alternates).
-    static func directories(objects: String, environment: [String: String]) -> [String] {
-        var out = [objects]
-        if let text = try? String(contentsOfFile: objects + "/info/alternates", encoding: .utf8) {
-            for line in text.split(whereSeparator: \.isNewline) where !line.hasPrefix("#") && !line.isEmpty {
-                let path = String(line)
-                out.append(path.hasPrefix("/") ? path : objects + "/" + path)
-            }
-        }
-        for name in ["GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES"] {
-            for path in (environment[name] ?? "").split(separator: ":") where !path.isEmpty {
-                out.append(String(path))
-            }
-        }
+    /// `roots` split at `:`, then the alternates each names in `info/alternates` (relative ones
+    /// from it), to git's depth of five; each directory once.
+    static func directories(_ roots: [String]) -> [String] {
+        var out: [String] = []
         var seen = Set<String>()
-        return out.filter { seen.insert($0).inserted }
+        var level = roots.flatMap { $0.split(separator: ":").map(String.init) }
+        for _ in 0...5 where !level.isEmpty {
+            var next: [String] = []
+            for directory in level.map({ ($0 as NSString).standardizingPath })
+            where !directory.isEmpty && seen.insert(directory).inserted {
+                out.append(directory)
+                guard let text = try? String(contentsOfFile: directory + "/info/alternates", encoding: .utf8) else {
+                    continue
+                }
+                for line in text.split(whereSeparator: \.isNewline) where !line.hasPrefix("#") && !line.isEmpty {
+                    let path = String(line)
+                    next.append(path.hasPrefix("/") ? path : directory + "/" + path)
+                }
+            }
+            level = next
+        }
+        return out
     }
 }
