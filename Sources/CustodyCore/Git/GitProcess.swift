@@ -13,7 +13,13 @@ import Foundation
 /// (``environment``): nothing from the caller's environment leaks in except `PATH`, `HOME`,
 /// `TMPDIR` and `GLIBC_TUNABLES` (after custody's own malloc setting), so a `GIT_DIR` set by a
 /// hook, a user's `~/.gitconfig` or `/etc/gitconfig` never change what is read. When ``gitDirectory`` is set, git runs with `--git-dir` on that directory
-/// and `core.bare=true`, so the work tree (its `.gitattributes`, its index) is never consulted.
+/// and `core.bare=true`, and in that directory: git still looks for `.gitattributes` in the
+/// subdirectories of its working directory even in a bare repository, so a child started in
+/// the auditor's checkout would take the audited code's own `src/.gitattributes` (`-diff`
+/// hides a file's changes as binary). The repository's `info/grafts` (which rewrites parents
+/// and can hide commits) is never read (`GIT_GRAFT_FILE=/dev/null`); its `config` and
+/// `info/attributes` are kept away from the history reader's diffs by a private git directory
+/// (``HistoryReader``).
 ///
 /// Standard output is read as raw bytes in large chunks; standard error is read concurrently
 /// (kept up to 64 KiB) and standard input is written from another thread, so pipes never deadlock.
@@ -78,6 +84,7 @@ package struct GitProcess: Sendable {
         "-c", "maintenance.auto=false",
         "-c", "core.commitGraph=true",
         "-c", "i18n.logOutputEncoding=UTF-8",
+        "-c", "advice.graftFileDeprecated=false",
         // A partial clone would otherwise fetch missing objects over the network (and write them).
         "-c", "protocol.allow=never",
     ]
@@ -99,6 +106,8 @@ package struct GitProcess: Sendable {
             "GIT_TERMINAL_PROMPT": "0",
             "GIT_OPTIONAL_LOCKS": "0",
             "GIT_ATTR_NOSYSTEM": "1",
+            // The repository's own `info/grafts` would change parents and hide commits.
+            "GIT_GRAFT_FILE": "/dev/null",
             "GIT_ASKPASS": "/bin/false",
             "SSH_ASKPASS": "/bin/false",
             "GIT_PAGER": "cat",
@@ -124,7 +133,26 @@ package struct GitProcess: Sendable {
             if let value = parent[name] { env[name] = value }
         }
         env.merge(extraEnvironment) { $1 }
+        // git runs in the git directory (see ``GitProcess``): object paths relative to ours
+        // are made absolute (git's own quarantine paths already are).
+        if gitDirectory != nil {
+            for name in ["GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_QUARANTINE_PATH"] {
+                // A quoted entry (a path with a colon) is left as git wrote it.
+                guard let value = env[name], !value.contains("\"") else { continue }
+                env[name] = value.split(separator: ":", omittingEmptySubsequences: false)
+                    .map { Self.absolute(String($0)) }.joined(separator: ":")
+            }
+        }
         return env
+    }
+
+    /// `path` made absolute against the current directory (unchanged when absolute or empty).
+    static func absolute(_ path: String) -> String {
+        guard !path.isEmpty, !path.hasPrefix("/"),
+            let here = getcwd(nil, 0)
+        else { return path }
+        defer { free(here) }
+        return String(cString: here) + "/" + path
     }
 
     /// The full argv (after the executable) for a subcommand.
@@ -202,6 +230,11 @@ package struct GitProcess: Sendable {
 @_silgen_name("pipe2")
 private func custodyPipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
 
+/// `posix_spawn_file_actions_addchdir_np(3)` (glibc 2.29), which Glibc's Swift overlay does not
+/// export either: the child starts in another directory without a `chdir` in ours.
+@_silgen_name("posix_spawn_file_actions_addchdir_np")
+private func custodySpawnAddChdir(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ path: UnsafePointer<CChar>) -> Int32
+
 /// One spawned git process: its pid, a socket for standard input, pipes for output and error.
 ///
 /// Not shareable: one thread drives it (``GitBlobReader`` guards its instance with a mutex).
@@ -247,6 +280,14 @@ package final class RunningGit: @unchecked Sendable {  // fds used by one owner 
         }
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        // In the git directory, not the caller's (see ``GitProcess``): no `.gitattributes` of a
+        // checkout is within reach. Without a git directory (`-C PATH` to find one), paths are
+        // the caller's and so is the directory.
+        if let directory = process.gitDirectory, custodySpawnAddChdir(&actions, directory) != 0 {
+            for fd in outPipe + errPipe { close(fd) }
+            if keepStandardInput { for fd in inPair { close(fd) } }
+            throw CustodyError(.gitUnavailable, "cannot prepare to run git in \(directory)")
+        }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

@@ -1,7 +1,10 @@
 /// A git repository (work tree or bare) opened for reading only.
 ///
-/// Every git command runs through ``GitProcess`` with `--git-dir` and `core.bare=true`, so the
-/// work tree, its index and its `.gitattributes` are never read and nothing is written.
+/// Every git command runs through ``GitProcess`` with `--git-dir` and `core.bare=true`, in the
+/// git directory, without the repository's `info/grafts`, so the work tree, its index and its
+/// `.gitattributes` are never read and nothing is written; the history's diffs run in a git
+/// directory of custody's own (``HistoryReader``), out of reach of the repository's
+/// configuration and attribute files.
 ///
 /// ```swift
 /// let repo = try GitRepository(path: "/src/project")

@@ -19,9 +19,11 @@ import Synchronization
 /// recorded tree is exactly the automatic merge of its parents (then it has nothing to show) nor
 /// redo git's re-merge of it in-process.
 ///
-/// `--remerge-diff` writes temporary objects; git is pointed at a scratch object directory that
-/// we own (`GIT_OBJECT_DIRECTORY`) with the repository's objects as an alternate, so nothing is
-/// ever written to the audited repository, and read-only repositories work.
+/// Every diff runs in a scratch git directory that we own (``makePrivateRepository(at:sha256:shallow:)``)
+/// with the repository's objects as an alternate: the audited repository's configuration and
+/// attribute files cannot change what the diffs show. `--remerge-diff` writes its temporary
+/// objects there (`GIT_OBJECT_DIRECTORY`), so nothing is ever written to the audited
+/// repository, and read-only repositories work.
 final class HistoryReader: Sendable {
     static let maxPieceSize = 4096
     static let minPieceSize = 64
@@ -94,11 +96,13 @@ final class HistoryReader: Sendable {
 
     func run() throws -> (Int, [ReadProblem]) {
         guard !ids.isEmpty else { return (0, []) }
-        let objects = try objectDirectory()
+        let (objects, shallow) = try repositoryPaths()
         let scratch = try Self.makeScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
+        try Self.makePrivateRepository(at: scratch, sha256: ids[0].bytes.count == 32, shallow: shallow)
         var diffGit = git
-        diffGit.extraEnvironment["GIT_OBJECT_DIRECTORY"] = scratch
+        diffGit.gitDirectory = scratch
+        diffGit.extraEnvironment["GIT_OBJECT_DIRECTORY"] = scratch + "/objects"
         // In a pre-receive hook the pushed objects sit in quarantine (GIT_OBJECT_DIRECTORY) with
         // the repository's store as an alternate: keep both readable behind the scratch store.
         let parent = ProcessInfo.processInfo.environment
@@ -145,15 +149,47 @@ final class HistoryReader: Sendable {
         }
     }
 
-    private func objectDirectory() throws -> String {
-        let output = try git.run(["rev-parse", "--git-path", "objects"])
+    /// The repository's object directory and where its `shallow` file would be.
+    private func repositoryPaths() throws -> (objects: String, shallow: String) {
+        let output = try git.run(["rev-parse", "--git-path", "objects", "--git-path", "shallow"])
         guard output.succeeded else {
             throw CustodyError(.repositoryUnreadable, "cannot find the object store: \(output.errorLine)")
         }
-        var path = String(decoding: output.standardOutput, as: UTF8.self)
-        while path.hasSuffix("\n") { path.removeLast() }
-        if !path.hasPrefix("/"), let base = git.gitDirectory { path = base + "/" + path }
-        return path
+        var paths = String(decoding: output.standardOutput, as: UTF8.self).split(separator: "\n").map(String.init)
+        guard paths.count == 2 else {
+            throw CustodyError(.repositoryUnreadable, "cannot find the object store: git gave no path")
+        }
+        for k in paths.indices where !paths[k].hasPrefix("/") {
+            if let base = git.gitDirectory { paths[k] = base + "/" + paths[k] }
+        }
+        return (paths[0], paths[1])
+    }
+
+    /// Makes `directory` a git directory of our own for every diff of the read: objects come
+    /// from the repository's store (its alternates), while its `config` (`core.bigFileThreshold=1`
+    /// shows every file as binary), its `info/attributes` (`-diff`, merge drivers) and its
+    /// `info/grafts` are out of reach, so nothing the audited repository carries besides its
+    /// objects changes what the diffs show. A shallow clone's `shallow` file is copied: its
+    /// boundary commits have no parents to diff against. git's temporary objects go to
+    /// `directory/objects`.
+    static func makePrivateRepository(at directory: String, sha256: Bool, shallow: String) throws {
+        let manager = FileManager.default
+        do {
+            for folder in ["objects", "refs"] {
+                try manager.createDirectory(atPath: directory + "/" + folder, withIntermediateDirectories: false)
+            }
+            try Data("ref: refs/heads/custody\n".utf8).write(to: URL(fileURLWithPath: directory + "/HEAD"))
+            let config =
+                sha256
+                ? "[core]\n\trepositoryformatversion = 1\n[extensions]\n\tobjectformat = sha256\n"
+                : "[core]\n\trepositoryformatversion = 0\n"
+            try Data(config.utf8).write(to: URL(fileURLWithPath: directory + "/config"))
+            if manager.fileExists(atPath: shallow) {
+                try manager.copyItem(atPath: shallow, toPath: directory + "/shallow")
+            }
+        } catch {
+            throw CustodyError(.io, "cannot prepare the scratch directory \(directory): \(error.localizedDescription)")
+        }
     }
 
     /// A new private directory for git's temporary objects: in `TMPDIR` when it is set, else in
@@ -170,7 +206,9 @@ final class HistoryReader: Sendable {
             var template = Array((base + "/custody-objects-XXXXXX").utf8CString)
             let made = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.flatMap { mkdtemp($0) } }
             if made != nil {
-                return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                // git runs in the git directory: a relative `TMPDIR` must not follow it there.
+                return GitProcess.absolute(
+                    String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
             }
         }
         throw CustodyError(.io, "cannot create a scratch directory in \(bases.last ?? "/tmp")")

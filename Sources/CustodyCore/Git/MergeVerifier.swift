@@ -34,8 +34,9 @@ import Synchronization
 /// submodule that both sides changed, a mode change, a binary or very large file, a recorded
 /// line that starts like a conflict marker, a parent whose message declares an encoding, a file
 /// where git's histogram diff would fall back to another algorithm (``HistogramDiff``), several
-/// or no merge bases, more than two parents, missing objects, and repositories with `merge.*`
-/// configuration or `info/attributes`.
+/// or no merge bases, more than two parents, and missing objects. git re-merges in the history
+/// reader's own git directory, where the repository's `merge.*` configuration and attribute
+/// files (merge drivers) are out of reach, so the verifier models git without them.
 ///
 /// That the changes are git's own, old blob ids included, is tested against `--remerge-diff` on
 /// merges resolved in every common way (``MergeVerifierTests``) and measured on whole real
@@ -64,18 +65,10 @@ struct MergeVerifier: Sendable {
         var base: ObjectID
     }
 
-    /// A verifier, or nil when the repository has configuration or attributes that could change
-    /// how git merges (then every merge goes to git).
+    /// A verifier, or nil when the blob reader cannot start. `git` runs in the history
+    /// reader's own git directory (no configuration or attributes of the audited repository).
     static func make(git: GitProcess, graph: CommitGraph) -> MergeVerifier? {
-        if let directory = git.gitDirectory, FileManager.default.fileExists(atPath: directory + "/info/attributes") {
-            return nil
-        }
-        // The repository's own configuration: status 1 means no `merge.*` key (the usual case).
-        guard let config = try? git.run(["config", "--local", "--get-regexp", "^merge\\."]), config.status == 1,
-            let blobs = try? GitBlobReader(git: git)
-        else {
-            return nil
-        }
+        guard let blobs = try? GitBlobReader(git: git) else { return nil }
         return MergeVerifier(git: git, graph: graph, blobs: blobs)
     }
 

@@ -10,7 +10,7 @@ enum ProvenanceGit {
     static let safetyArguments = [
         "--no-optional-locks", "--no-pager", "-c", "core.quotePath=false", "-c", "diff.external=",
         "-c", "core.fsmonitor=false", "-c", "blame.ignoreRevsFile=", "-c", "blame.markIgnoredLines=false",
-        "-c", "blame.markUnblamableLines=false", "-c", "core.hooksPath=/dev/null",
+        "-c", "blame.markUnblamableLines=false", "-c", "core.hooksPath=/dev/null", "-c", "advice.graftFileDeprecated=false",
     ]
 
     /// Variables git sets for hooks so that objects still in quarantine (a push being
@@ -27,6 +27,8 @@ enum ProvenanceGit {
             "GIT_CONFIG_NOSYSTEM": "1",
             "GIT_CONFIG_GLOBAL": "/dev/null",
             "GIT_NO_REPLACE_OBJECTS": "1",
+            // The repository's own `info/grafts` would change parents and hide commits.
+            "GIT_GRAFT_FILE": "/dev/null",
             "GIT_TERMINAL_PROMPT": "0",
             "GIT_PAGER": "cat",
             "LC_ALL": "C",

@@ -358,6 +358,44 @@ struct HistoryReaderTests {
         #expect(taken.count <= (count + size - 1) / size + 8)
     }
 
+    /// What an audited repository carries besides its objects cannot change what is read: its
+    /// own configuration (`core.bigFileThreshold=1` shows every file as binary, a conflict
+    /// style changes re-merges), its `info/attributes` (`-diff` hides changes, a `union` merge
+    /// driver changes re-merges) and its `info/grafts` (which hid commit c3 from git log).
+    @Test func theRepositorysOwnConfigurationAttributesAndGraftsChangeNothing() throws {
+        let s = try Scenario()
+        let repo = try GitRepository(path: s.repo.path)
+        let options = HistoryOptions(jobs: 2)
+        let (clean, _) = try readAll(repo, options)
+        let git = s.repo.path + "/.git"
+        let config = try String(contentsOfFile: git + "/config", encoding: .utf8)
+        try (config + "[core]\n\tbigFileThreshold = 1\n[diff]\n\tcontext = 7\n\trenames = false\n"
+            + "[merge]\n\tconflictStyle = zdiff3\n").write(toFile: git + "/config", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: git + "/info", withIntermediateDirectories: true)
+        try "* -diff\n* merge=union\n".write(toFile: git + "/info/attributes", atomically: true, encoding: .utf8)
+        try "\(s.ids["c4"]!) \(s.ids["c2"]!)\n".write(toFile: git + "/info/grafts", atomically: true, encoding: .utf8)
+        // The hostile state is live: plain git now shows neither c3 nor the text of a change.
+        let plain = try s.repo.git(["log", "--format=%H", "-p", "main"])
+        #expect(!String(decoding: plain, as: UTF8.self).contains(s.ids["c3"]!))
+        #expect(String(decoding: plain, as: UTF8.self).contains("Binary files"))
+
+        let (hostile, summary) = try readAll(repo, options)
+        #expect(summary.problems.isEmpty)
+        #expect(hostile == clean)
+        #expect(try repo.commitGraph(options).ids.count == clean.count)
+    }
+
+    /// git looks for `.gitattributes` in the subdirectories of its working directory even in a
+    /// bare repository: it runs in the git directory, never in the caller's (a checkout).
+    @Test func gitRunsInTheGitDirectory() throws {
+        let s = try Scenario()
+        let repo = try GitRepository(path: s.repo.path)
+        let output = try repo.process.run(["-c", "alias.where=!pwd -P", "where"])
+        #expect(output.succeeded)
+        let here = String(decoding: output.standardOutput, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(here == URL(fileURLWithPath: repo.gitDirectory).resolvingSymlinksInPath().path)
+    }
+
     @Test func gitRunsWithOnlyTheEnvironmentCustodyGivesIt() throws {
         let s = try Scenario()
         let repo = try GitRepository(path: s.repo.path)
