@@ -87,12 +87,15 @@ struct CIWorkflowRiskDetector: Detector {
         if role == .ciWorkflow {
             scanWorkflow(change, context: context, into: &findings)
         } else if role == .shellScript || BuildTamperingDetector.isBuildLogic(change.path, role: role) {
-            scanEnvironmentExfiltration(change, lines: Array(change.addedLines), context: context, into: &findings)
+            // One pass over the file's added text proves most files never send the environment.
+            if ShellSignals.mayDumpEnvironment(change.addedLines.storage[...]) {
+                scanEnvironmentExfiltration(change, lines: Array(change.addedLines), context: context, into: &findings)
+            }
         }
     }
 
     private func scanEnvironmentExfiltration(_ change: FileChange, lines: [AddedLine], context: DetectionContext, into findings: inout [Finding]) {
-        for line in lines {
+        for line in lines where ShellSignals.mayDumpEnvironment(line.text) {
             let signals = ShellSignals.of(line.text)
             if signals.contains(.sendsEnvironment) {
                 findings.append(Finding(

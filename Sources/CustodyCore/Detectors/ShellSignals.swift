@@ -71,11 +71,51 @@ struct ShellSignals: OptionSet, Hashable, Sendable {
     private static let table = LiteralSet(grouped.flatMap(\.1))
     private static let groupOf: [Group] = grouped.flatMap { group, list in list.map { _ in group } }
 
+    /// Blanks that ``of(_:)`` folds to one space.
+    private static let blanks: [UInt8] = [0x20, 0x09, 0x0b, 0x0c, 0x0d]
+
+    /// Every literal of the table with its blanks dropped, searched with blanks stepped over: a
+    /// line without a match holds none of the literals after blank folding either.
+    private static let literalsWithoutBlanks = MultiMatcher(
+        bytes: grouped.flatMap(\.1).map { $0.filter { !blanks.contains($0) } }, caseInsensitive: true, ignoring: blanks)
+
+    /// The environment literals alike (``mayDumpEnvironment(_:)``).
+    private static let environmentWithoutBlanks = MultiMatcher(
+        bytes: environmentDumps.map { $0.filter { !blanks.contains($0) } }, caseInsensitive: true, ignoring: blanks)
+
+    /// False proves that no line of `text` (one line, or several run together) has the
+    /// ``sendsEnvironment`` signal: it needs one of the environment literals.
+    static func mayDumpEnvironment(_ text: ArraySlice<UInt8>) -> Bool {
+        environmentWithoutBlanks.matchesAny(text)
+    }
+
+    /// Whether `tr` (any case) is followed by a blank somewhere: ``isCharacterSwap(_:)`` needs it.
+    private static func hasTrCommand(_ line: ArraySlice<UInt8>) -> Bool {
+        var i = line.startIndex
+        let end = line.endIndex
+        while i + 2 < end {
+            if line[i + 1] | 0x20 == UInt8(ascii: "r"), line[i] | 0x20 == UInt8(ascii: "t"), blanks.contains(line[i + 2]) {
+                return true
+            }
+            i += 1
+        }
+        return false
+    }
+
     private static let environmentDumps = fold(["$(env)", "`env`", "$(printenv)", "`printenv`", "env |", "printenv |",
         "toJSON(secrets)", "process.env)", "os.environ)", "$(set)", "$(git remote -v)"])
 
     /// Signals in one line.
     static func of(_ line: some Collection<UInt8>) -> ShellSignals {
+        if let slice = line as? ArraySlice<UInt8> { return of(slice) }
+        return of(ArraySlice(line))
+    }
+
+    /// Signals in one line.
+    static func of(_ line: ArraySlice<UInt8>) -> ShellSignals {
+        // Most lines of a build file hold no literal at all, even with blanks stepped over (a
+        // superset of the blank-folded match below), and no `tr` before a blank: nothing to fold.
+        guard literalsWithoutBlanks.matchesAny(line) || hasTrCommand(line) else { return [] }
         // Fold runs of spaces and tabs (and other odd blanks) to one space, so unusual
         // whitespace does not hide a command.
         var bytes: [UInt8] = []

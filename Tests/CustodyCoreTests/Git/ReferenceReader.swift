@@ -8,13 +8,20 @@ import Foundation
 /// It shares no code with the real reader (no byte cursor, no hunk counting, no stream
 /// framing); the differential tests compare the two field by field.
 enum ReferenceReader {
+    /// Runs git on the repository; `--remerge-diff`'s temporary objects go to a scratch object
+    /// directory of its own (the repository read may be a real one on this machine, never to be
+    /// written to; ``DifferentialTests`` puts back the times of its freshened object files).
     static func run(_ gitDirectory: String, _ arguments: [String]) throws -> [UInt8] {
-        try TemporaryGitRepository.run(
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("custody-reference-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        return try TemporaryGitRepository.run(
             "/usr/bin/env",
             ["git", "--git-dir=" + gitDirectory, "-c", "core.quotepath=off", "-c", "core.bare=true"] + arguments,
             environment: [
                 "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
                 "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "LC_ALL": "C",
+                "GIT_OBJECT_DIRECTORY": scratch, "GIT_ALTERNATE_OBJECT_DIRECTORIES": gitDirectory + "/objects",
             ]
         )
     }
