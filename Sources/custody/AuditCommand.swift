@@ -98,6 +98,7 @@ struct AuditCommand: ParsableCommand {
     }
 
     func run() throws {
+        ProcessMemory.keepHeap()
         let code = execute()
         if code != CustodyExit.clean { throw code }
     }

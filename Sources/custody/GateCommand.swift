@@ -51,6 +51,7 @@ struct GateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        ProcessMemory.keepHeap()
         let code = execute()
         if code != CustodyExit.clean { throw code }
     }

@@ -23,14 +23,8 @@ struct LiteralGates: Sendable, Equatable {
 
     /// Finds the gates whose literals occur in `text` (a file's added lines, concatenated).
     init(_ text: ArraySlice<UInt8>) {
-        let all = Self.allOpen.bits
-        var bits: UInt32 = 0
         let table = Self.table
-        table.matcher.scan(text) { match in
-            bits |= table.gateBits[match.needle]
-            return bits != all
-        }
-        self.bits = bits
+        bits = table.matcher.union(of: table.stateBits, in: text, all: Self.allOpen.bits)
     }
 
     func contains(_ gate: Gate) -> Bool { bits & (1 << UInt32(gate.rawValue)) != 0 }
@@ -52,8 +46,8 @@ struct LiteralGates: Sendable, Equatable {
 
     private struct Table: Sendable {
         var matcher: MultiMatcher
-        /// For each needle of `matcher`, the gates it opens.
-        var gateBits: [UInt32]
+        /// For each state of `matcher`, the gates the needles ending there open.
+        var stateBits: [UInt32]
     }
 
     private static let table: Table = {
@@ -72,7 +66,8 @@ struct LiteralGates: Sendable, Equatable {
                 }
             }
         }
-        return Table(matcher: MultiMatcher(bytes: needles, caseInsensitive: true), gateBits: bits)
+        let matcher = MultiMatcher(bytes: needles, caseInsensitive: true)
+        return Table(matcher: matcher, stateBits: matcher.stateMasks(bits))
     }()
 }
 

@@ -172,6 +172,42 @@ struct MultiMatcher: Sendable {
         }
     }
 
+    /// For each state, the union of `masks[needle]` over the needles that end there (for
+    /// ``union(of:in:all:)``; `masks` has one entry per needle).
+    func stateMasks(_ masks: [UInt32]) -> [UInt32] {
+        (0..<(outputStart.count - 1)).map { state in
+            var mask: UInt32 = 0
+            for k in Int(outputStart[state])..<Int(outputStart[state + 1]) { mask |= masks[Int(outputList[k])] }
+            return mask
+        }
+    }
+
+    /// The union of the masks of every needle that occurs in `text`, with `stateMasks` from
+    /// ``stateMasks(_:)``; stops as soon as it is `all`. One table load per byte and one mask
+    /// per match: no output list and no callback (the literal gates' pass over every file).
+    func union(of stateMasks: [UInt32], in text: ArraySlice<UInt8>, all: UInt32) -> UInt32 {
+        text.withUnsafeBufferPointer { bytes in
+            transitions.withUnsafeBufferPointer { table in
+                classOf.withUnsafeBufferPointer { classes in
+                    stateMasks.withUnsafeBufferPointer { masks in
+                        var row = 0
+                        var union: UInt32 = 0
+                        let width = classCount
+                        for i in 0..<bytes.count {
+                            let entry = Int(table[row &+ Int(classes[Int(bytes[i])])])
+                            row = entry >> 1
+                            if entry & 1 != 0 {
+                                union |= masks[row / width]
+                                if union == all { return union }
+                            }
+                        }
+                        return union
+                    }
+                }
+            }
+        }
+    }
+
     /// All occurrences, at most `limit`.
     func matches(in text: ArraySlice<UInt8>, limit: Int = 256) -> [Match] {
         var out: [Match] = []

@@ -48,6 +48,18 @@ struct MultiMatcherTests {
         }
     }
 
+    @Test func unionOfMasksIsTheUnionOverEveryMatch() {
+        let matcher = MultiMatcher(bytes: Self.needles, caseInsensitive: true)
+        let masks = Self.needles.indices.map { UInt32(1) << UInt32($0 % 5) }
+        let states = matcher.stateMasks(masks)
+        for text in Self.texts(count: 2_000, alphabet: Array("abcABC(\"x ".utf8)) {
+            let expected = matcher.matches(in: text[...], limit: .max).reduce(UInt32(0)) { $0 | masks[$1.needle] }
+            #expect(matcher.union(of: states, in: text[...], all: 0b11111) == expected, "\(String(decoding: text, as: UTF8.self))")
+            // Stops early once every bit is in, with the same answer.
+            #expect(matcher.union(of: states, in: text[...], all: expected) == expected)
+        }
+    }
+
     @Test func ignoredBytesAreSteppedOverAndFindNothingTwice() {
         let blanks: [UInt8] = [0x20, 0x09, 0x0d]
         let matcher = MultiMatcher(bytes: Self.needles, caseInsensitive: true, ignoring: blanks)
