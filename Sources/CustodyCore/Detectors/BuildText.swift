@@ -221,6 +221,9 @@ struct LiteralSet: Sendable {
         self.literalOf = searched
     }
 
+    /// Whether any literal of two bytes or more occurs in `text` (ASCII case ignored).
+    func containsAny(_ text: ArraySlice<UInt8>) -> Bool { matcher.matchesAny(text) }
+
     /// Which literals occur in `bytes` (ASCII case ignored).
     func found(in bytes: some Collection<UInt8>) -> [Bool] {
         var hits = [Bool](repeating: false, count: literals.count)
@@ -269,6 +272,10 @@ struct PatternTable: Sendable {
         // The search itself steps over the blanks and ignores case: no compacted copy is made.
         !matches(text).isEmpty
     }
+
+    /// False proves that no pattern matches `line` (compacted or not): ``matches(_:)`` finds
+    /// nothing in a line without any of the literals.
+    func mayMatch(_ line: ArraySlice<UInt8>) -> Bool { set.containsAny(line) }
 
     /// Indices of the patterns that match the (compact, lowercased) line.
     func matches(_ bytes: some Collection<UInt8>) -> [Int] {

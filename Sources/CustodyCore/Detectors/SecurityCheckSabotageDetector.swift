@@ -343,14 +343,15 @@ struct SecurityCheckSabotageDetector: Detector {
         let inCryptoLibrary = !components.isDisjoint(with: Self.cryptoLibraryComponents)
         let lowerName = BuildFiles.fileName(path).lowercased()
         let checkCrypto = language != .other && language != .yaml && !isTest && !isVendored
-        var compact: [UInt8] = []
         var reportedCount = 0
         let isCI = role == .ciWorkflow
         for line in change.addedLines {
-            // As `CompactLine` keeps it: lowercased, spaces, tabs and carriage returns dropped.
-            compact.removeAll(keepingCapacity: true)
-            for byte in line.text where byte != 0x20 && byte != 0x09 && byte != 0x0d { compact.append(BuildText.lower(byte)) }
-            if compact.count < 6 { continue }
+            // The table's search steps over spaces, tabs and carriage returns and ignores case,
+            // as `CompactLine` compacts: most lines hold none of its literals at all.
+            guard Self.lineTable.mayMatch(line.text) else { continue }
+            var compactCount = 0
+            for byte in line.text where byte != 0x20 && byte != 0x09 && byte != 0x0d { compactCount += 1 }
+            if compactCount < 6 { continue }
             // Comments and YAML descriptions mention options without setting them.
             if Self.isComment(line.text, language: language) || Self.isDescription(line.text) { continue }
             func report(_ rule: DetectorRule, _ label: String, severity: Severity? = nil) {
@@ -362,7 +363,7 @@ struct SecurityCheckSabotageDetector: Detector {
                     severity: severity
                 ))
             }
-            let matched = Self.lineTable.matches(compact)
+            let matched = Self.lineTable.matches(line.text)
             guard !matched.isEmpty else { continue }
             if let p = matched.first(where: { Self.sandboxRange.contains($0) }) {
                 // In CI the option concerns the CI job's own build tools, not the product.
