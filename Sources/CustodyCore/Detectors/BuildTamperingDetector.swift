@@ -149,7 +149,7 @@ struct BuildTamperingDetector: Detector {
                 // The explainer adds evidence in plain words; "runs opaque code" alone is not
                 // taken as a signal (every unknown program is opaque to it), a network egress is.
                 let shell = isMake ? Self.makeVariablesAsShell(BuildText.trimmed(line.text)) : Array(BuildText.trimmed(line.text))
-                let explanation = context.explainer.explain(String(decoding: shell.prefix(4096), as: UTF8.self))
+                let explanation = context.explain(String(decoding: shell.prefix(4096), as: UTF8.self))
                 if explanation.riskClass == .networkEgress { signals.insert(.download) }
                 if explanation.riskClass != .unknown, explained.count < 2 { explained.append(explanation.summary) }
             }

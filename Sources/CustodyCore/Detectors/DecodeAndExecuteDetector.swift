@@ -151,7 +151,7 @@ struct DecodeAndExecuteDetector: Detector {
             var explained: (text: String, risk: RiskClass?)?
             func explanation() -> (text: String, risk: RiskClass?) {
                 if let explained { return explained }
-                let made = explain(line, traits: traits, lower: lower, explainer: context.explainer)
+                let made = explain(line, traits: traits, lower: lower, context: context)
                 explained = made
                 return made
             }
@@ -313,13 +313,13 @@ struct DecodeAndExecuteDetector: Detector {
     ].map { Array($0.utf8) }
 
     private func explain(
-        _ line: AddedLine, traits: FileTraits, lower: ArraySlice<UInt8>, explainer: Explainer
+        _ line: AddedLine, traits: FileTraits, lower: ArraySlice<UInt8>, context: DetectionContext
     ) -> (String, RiskClass?) {
         guard traits.language == .shell || traits.language == .make, line.text.count <= 4096,
             ByteScan.contains(lower, [0x7c]) || ByteScan.contains(lower, ByteScan.bytes("$("))
                 || ByteScan.contains(lower, ByteScan.bytes("eval"))
         else { return ("", nil) }
-        let explanation = explainer.explain(ByteScan.text(line.text, limit: 4096))
+        let explanation = context.explain(ByteScan.text(line.text, limit: 4096))
         guard explanation.riskClass != .unknown else { return ("", nil) }
         return (
             " The command explainer says: \(explanation.summary) (\(explanation.riskClass.rawValue)).",
