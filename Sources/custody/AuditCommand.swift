@@ -98,7 +98,6 @@ struct AuditCommand: ParsableCommand {
     }
 
     func run() throws {
-        ProcessMemory.keepHeap()
         let code = execute()
         if code != CustodyExit.clean { throw code }
     }

@@ -51,7 +51,6 @@ struct GateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        ProcessMemory.keepHeap()
         let code = execute()
         if code != CustodyExit.clean { throw code }
     }
