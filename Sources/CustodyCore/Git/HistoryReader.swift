@@ -172,7 +172,10 @@ final class HistoryReader: Sendable {
     /// objects changes what the diffs show. A shallow clone's `shallow` file is copied: its
     /// boundary commits have no parents to diff against. git's temporary objects go to
     /// `directory/objects`.
-    static func makePrivateRepository(at directory: String, sha256: Bool, shallow: String) throws {
+    ///
+    /// `alternates`, when given, are written to `objects/info/alternates` (for readers that do
+    /// not pass them in the environment).
+    static func makePrivateRepository(at directory: String, sha256: Bool, shallow: String, alternates: [String] = []) throws {
         let manager = FileManager.default
         do {
             for folder in ["objects", "refs"] {
@@ -186,6 +189,11 @@ final class HistoryReader: Sendable {
             try Data(config.utf8).write(to: URL(fileURLWithPath: directory + "/config"))
             if manager.fileExists(atPath: shallow) {
                 try manager.copyItem(atPath: shallow, toPath: directory + "/shallow")
+            }
+            if !alternates.isEmpty {
+                try manager.createDirectory(atPath: directory + "/objects/info", withIntermediateDirectories: false)
+                try Data(alternates.map { $0 + "\n" }.joined().utf8)
+                    .write(to: URL(fileURLWithPath: directory + "/objects/info/alternates"))
             }
         } catch {
             throw CustodyError(.io, "cannot prepare the scratch directory \(directory): \(error.localizedDescription)")

@@ -5,6 +5,11 @@ extension ProvenanceBuilder {
     /// the state cached at an earlier revision when that revision is an ancestor: then only the
     /// new commits are replayed.
     func buildByReplay(sha: String, gitDirectory: String, entries: [TreeEntry]) throws -> ProvenanceSnapshot {
+        // The history is read in a private git directory that borrows the repository's objects
+        // (as the history reader's diffs are): its configuration (`core.bigFileThreshold`), its
+        // attribute files (`-diff`) and a checkout's `.gitattributes` would hide lines as binary.
+        let repository = try Self.privateRepository(for: self.repository)
+        defer { try? FileManager.default.removeItem(atPath: repository) }
         var replay = HistoryReplay(repository: repository, jobs: jobs)
         var cacheFile: String?
         var order: [(id: String, parents: [String])] = []
@@ -63,6 +68,30 @@ extension ProvenanceBuilder {
             revision: sha, files: files, problems: [], cachedFiles: replayed == 0 ? files.count : 0, blamedFiles: 0,
             replayedCommits: replayed, unattributedPaths: unattributed
         )
+    }
+
+    /// A new private git directory whose objects are `repository`'s (an alternate), with its
+    /// `shallow` file; the caller removes it.
+    static func privateRepository(for repository: String) throws -> String {
+        let lines: [String]
+        do {
+            let out = try ProvenanceGit.run(
+                in: repository,
+                ["rev-parse", "--path-format=absolute", "--git-path", "objects", "--git-path", "shallow", "--show-object-format"])
+            lines = String(decoding: out, as: UTF8.self).split(separator: "\n").map(String.init)
+        } catch let failure as ProvenanceGit.Failure {
+            throw CustodyError(.repositoryUnreadable, "git rev-parse failed: \(failure.standardError.prefix(200))")
+        }
+        guard lines.count == 3 else { throw CustodyError(.repositoryUnreadable, "git rev-parse gave no object directory") }
+        let directory = try HistoryReader.makeScratchDirectory()
+        do {
+            try HistoryReader.makePrivateRepository(
+                at: directory, sha256: lines[2] == "sha256", shallow: lines[1], alternates: [lines[0]])
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
+        return directory
     }
 
     /// `git rev-list --topo-order --reverse --parents ARGS`.
