@@ -104,13 +104,22 @@ package struct ProvenanceBuilder: Sendable {
 
         var cache = ProvenanceCache()
         var cacheFile: String?
-        var blameDirectory = repository
+        // Never in the repository itself: its configuration and attribute files (and a
+        // checkout's `.gitattributes`) would change what blame sees. Without the workspace's
+        // shim, a private git directory that borrows the repository's objects.
+        var blameDirectory: String?
+        var scratch: String?
+        defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
         if let cacheDirectory {
             let folder = cacheDirectory + "/" + Self.repositoryKey(gitDirectory)
             try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             cacheFile = folder + "/blame.cache"
             cache = ProvenanceCache.load(from: folder + "/blame.cache")
             if let shim = Self.prepareShim(folder: folder, gitDirectory: gitDirectory, tip: sha) { blameDirectory = shim }
+        }
+        if blameDirectory == nil {
+            scratch = try Self.privateRepository(for: repository)
+            blameDirectory = scratch
         }
 
         var results = [FileBlame?](repeating: nil, count: entries.count)
@@ -125,7 +134,7 @@ package struct ProvenanceBuilder: Sendable {
             }
         }
         let shared = Mutex<(next: Int, results: [Int: FileBlame], problems: [ReadProblem])>((0, [:], []))
-        let directory = blameDirectory
+        let directory = blameDirectory ?? repository
         let pending = work
         DispatchQueue.concurrentPerform(iterations: min(jobs, max(1, work.count))) { _ in
             while true {

@@ -117,16 +117,17 @@ import Testing
 
     /// The repository's own configuration and attribute files would make git show every change
     /// as binary: the replay reads the history in a private git directory, so nothing changes.
-    @Test func theRepositorysOwnConfigurationAndAttributesChangeNoAttribution() throws {
+    @Test(arguments: ProvenanceBuilder.Engine.allCases)
+    func theRepositorysOwnConfigurationAndAttributesChangeNoAttribution(engine: ProvenanceBuilder.Engine) throws {
         let built = try Self.build()
-        let clean = try ProvenanceBuilder(repository: built.repo.path, jobs: 2, engine: .replay).build()
+        let clean = try ProvenanceBuilder(repository: built.repo.path, jobs: 2, engine: engine).build()
         let git = built.repo.path + "/.git"
         let config = try String(contentsOfFile: git + "/config", encoding: .utf8)
         try (config + "[core]\n\tbigFileThreshold = 1\n[diff]\n\trenames = false\n")
             .write(toFile: git + "/config", atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: git + "/info", withIntermediateDirectories: true)
         try "* -diff\n".write(toFile: git + "/info/attributes", atomically: true, encoding: .utf8)
-        let hostile = try ProvenanceBuilder(repository: built.repo.path, jobs: 2, engine: .replay).build()
+        let hostile = try ProvenanceBuilder(repository: built.repo.path, jobs: 2, engine: engine).build()
         #expect(hostile.unattributedPaths == clean.unattributedPaths)
         #expect(Self.origins(hostile.files) == Self.origins(clean.files))
         #expect(Self.origins(hostile.files).count == 18)
