@@ -110,7 +110,7 @@ final class HistoryReader: Sendable {
         for name in ["GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES"] {
             if let value = parent[name], !value.isEmpty, value != objects { alternates.append(value) }
         }
-        diffGit.extraEnvironment["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = alternates.joined(separator: ":")
+        diffGit.extraEnvironment["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = alternates.map(Self.alternateEntry).joined(separator: ":")
         // git's re-merges freshen the repository's files that hold objects they would write.
         let times = ObjectFileTimes.take(alternates)
         defer { times.restore() }
@@ -149,20 +149,25 @@ final class HistoryReader: Sendable {
         }
     }
 
-    /// The repository's object directory and where its `shallow` file would be.
+    /// The repository's object directory and where its `shallow` file would be: one
+    /// `rev-parse` for both, or one each when a path holds a newline.
     private func repositoryPaths() throws -> (objects: String, shallow: String) {
-        let output = try git.run(["rev-parse", "--git-path", "objects", "--git-path", "shallow"])
-        guard output.succeeded else {
-            throw CustodyError(.repositoryUnreadable, "cannot find the object store: \(output.errorLine)")
+        func paths(_ names: [String]) throws -> [String] {
+            let output = try git.run(["rev-parse"] + names.flatMap { ["--git-path", $0] })
+            guard output.succeeded else {
+                throw CustodyError(.repositoryUnreadable, "cannot find the object store: \(output.errorLine)")
+            }
+            var text = String(decoding: output.standardOutput, as: UTF8.self)
+            if text.hasSuffix("\n") { text.removeLast() }
+            let lines = names.count == 1 ? [text] : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            return lines.map { path in
+                guard !path.hasPrefix("/"), let base = git.gitDirectory else { return path }
+                return base + "/" + path
+            }
         }
-        var paths = String(decoding: output.standardOutput, as: UTF8.self).split(separator: "\n").map(String.init)
-        guard paths.count == 2 else {
-            throw CustodyError(.repositoryUnreadable, "cannot find the object store: git gave no path")
-        }
-        for k in paths.indices where !paths[k].hasPrefix("/") {
-            if let base = git.gitDirectory { paths[k] = base + "/" + paths[k] }
-        }
-        return (paths[0], paths[1])
+        let both = try paths(["objects", "shallow"])
+        if both.count == 2 { return (both[0], both[1]) }
+        return (try paths(["objects"])[0], try paths(["shallow"])[0])
     }
 
     /// Makes `directory` a git directory of our own for every diff of the read: objects come
@@ -192,12 +197,32 @@ final class HistoryReader: Sendable {
             }
             if !alternates.isEmpty {
                 try manager.createDirectory(atPath: directory + "/objects/info", withIntermediateDirectories: false)
-                try Data(alternates.map { $0 + "\n" }.joined().utf8)
+                try Data(alternates.map { Self.alternateEntry($0) + "\n" }.joined().utf8)
                     .write(to: URL(fileURLWithPath: directory + "/objects/info/alternates"))
             }
         } catch {
             throw CustodyError(.io, "cannot prepare the scratch directory \(directory): \(error.localizedDescription)")
         }
+    }
+
+    /// A path as an entry of git's alternates (a line of `info/alternates`, a part of
+    /// `GIT_ALTERNATE_OBJECT_DIRECTORIES`): C-quoted when it holds a separator, a quote, a
+    /// backslash or a control character, as git's `parse_alt_odb_entry` reads it back.
+    static func alternateEntry(_ path: String) -> String {
+        let bytes = Array(path.utf8)
+        guard bytes.contains(where: { $0 < 0x20 || $0 == 0x3a || $0 == 0x22 || $0 == 0x5c || $0 == 0x7f }) else { return path }
+        var out: [UInt8] = [0x22]
+        for byte in bytes {
+            switch byte {
+            case 0x22, 0x5c: out += [0x5c, byte]
+            case 0x0a: out += Array("\\n".utf8)
+            case 0x09: out += Array("\\t".utf8)
+            case ..<0x20, 0x7f: out += [0x5c, 0x30 + (byte >> 6), 0x30 + (byte >> 3 & 7), 0x30 + (byte & 7)]
+            default: out.append(byte)  // a colon is safe inside quotes; UTF-8 passes as is
+            }
+        }
+        out.append(0x22)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A new private directory for git's temporary objects: in `TMPDIR` when it is set, else in

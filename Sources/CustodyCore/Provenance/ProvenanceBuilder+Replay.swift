@@ -73,16 +73,21 @@ extension ProvenanceBuilder {
     /// A new private git directory whose objects are `repository`'s (an alternate), with its
     /// `shallow` file; the caller removes it.
     static func privateRepository(for repository: String) throws -> String {
-        let lines: [String]
-        do {
-            let out = try ProvenanceGit.run(
-                in: repository,
-                ["rev-parse", "--path-format=absolute", "--git-path", "objects", "--git-path", "shallow", "--show-object-format"])
-            lines = String(decoding: out, as: UTF8.self).split(separator: "\n").map(String.init)
-        } catch let failure as ProvenanceGit.Failure {
-            throw CustodyError(.repositoryUnreadable, "git rev-parse failed: \(failure.standardError.prefix(200))")
+        // One `rev-parse` each: a path may hold a newline.
+        func ask(_ arguments: [String]) throws -> String {
+            do {
+                var text = String(decoding: try ProvenanceGit.run(in: repository, ["rev-parse"] + arguments), as: UTF8.self)
+                if text.hasSuffix("\n") { text.removeLast() }
+                return text
+            } catch let failure as ProvenanceGit.Failure {
+                throw CustodyError(.repositoryUnreadable, "git rev-parse failed: \(failure.standardError.prefix(200))")
+            }
         }
-        guard lines.count == 3 else { throw CustodyError(.repositoryUnreadable, "git rev-parse gave no object directory") }
+        let lines = [
+            try ask(["--path-format=absolute", "--git-path", "objects"]),
+            try ask(["--path-format=absolute", "--git-path", "shallow"]),
+            try ask(["--show-object-format"]),
+        ]
         let directory = try HistoryReader.makeScratchDirectory()
         do {
             try HistoryReader.makePrivateRepository(

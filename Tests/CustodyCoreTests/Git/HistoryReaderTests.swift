@@ -385,6 +385,20 @@ struct HistoryReaderTests {
         #expect(try repo.commitGraph(options).ids.count == clean.count)
     }
 
+    /// The repository's object directory reaches git as an alternate, C-quoted when its path
+    /// holds a colon (the separator), a quote, a backslash or a newline.
+    @Test func aRepositoryWhosePathHoldsSeparatorsIsReadWhole() throws {
+        let s = try Scenario()
+        let (clean, _) = try readAll(try GitRepository(path: s.repo.path), HistoryOptions(jobs: 2))
+        let odd = s.repo.url.deletingLastPathComponent().appendingPathComponent("odd:\"name\\\nhere").path
+        try s.repo.git(["clone", "-q", "--mirror", s.repo.path, odd])
+        let (copied, summary) = try readAll(try GitRepository(path: odd), HistoryOptions(jobs: 2))
+        #expect(summary.problems.isEmpty)
+        #expect(copied == clean)
+        #expect(HistoryReader.alternateEntry("/plain/path") == "/plain/path")
+        #expect(HistoryReader.alternateEntry("/a:b\"c\\d\ne\u{1}") == "\"/a:b\\\"c\\\\d\\ne\\001\"")
+    }
+
     /// git looks for `.gitattributes` in the subdirectories of its working directory even in a
     /// bare repository: it runs in the git directory, never in the caller's (a checkout).
     @Test func gitRunsInTheGitDirectory() throws {
