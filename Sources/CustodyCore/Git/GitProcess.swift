@@ -82,7 +82,9 @@ package struct GitProcess: Sendable {
         "-c", "color.ui=never",
         "-c", "gc.auto=0",
         "-c", "maintenance.auto=false",
-        "-c", "core.commitGraph=true",
+        // The repository's commit-graph file is a cache git trusts for parents: a tampered one
+        // hides commits from the walk (tested). Parents come from the commit objects only.
+        "-c", "core.commitGraph=false",
         "-c", "i18n.logOutputEncoding=UTF-8",
         "-c", "advice.graftFileDeprecated=false",
         // A partial clone would otherwise fetch missing objects over the network (and write them).

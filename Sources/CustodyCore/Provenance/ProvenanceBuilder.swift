@@ -135,6 +135,7 @@ package struct ProvenanceBuilder: Sendable {
         }
         let shared = Mutex<(next: Int, results: [Int: FileBlame], problems: [ReadProblem])>((0, [:], []))
         let directory = blameDirectory ?? repository
+        let usesShim = scratch == nil
         let pending = work
         DispatchQueue.concurrentPerform(iterations: min(jobs, max(1, work.count))) { _ in
             while true {
@@ -146,7 +147,8 @@ package struct ProvenanceBuilder: Sendable {
                 guard let slot else { return }
                 let entry = entries[slot]
                 do {
-                    let out = try ProvenanceGit.run(in: directory, ["blame", "--incremental", "-w", "-M", sha, "--", entry.path])
+                    let out = try ProvenanceGit.run(
+                        in: directory, ["blame", "--incremental", "-w", "-M", sha, "--", entry.path], ownCommitGraph: usesShim)
                     let blame = BlameParser.parse(out, path: entry.path, blob: entry.blob)
                     shared.withLock { $0.results[slot] = blame }
                 } catch {
@@ -214,7 +216,8 @@ package struct ProvenanceBuilder: Sendable {
             _ = try ProvenanceGit.run(
                 in: shim,
                 ["commit-graph", "write", "--no-progress", "--split", "--stdin-commits", "--changed-paths"],
-                stdin: Array((tip + "\n").utf8)
+                stdin: Array((tip + "\n").utf8),
+                ownCommitGraph: true
             )
         } catch {
             return FileManager.default.fileExists(atPath: alternates) ? shim : nil

@@ -11,6 +11,8 @@ enum ProvenanceGit {
         "--no-optional-locks", "--no-pager", "-c", "core.quotePath=false", "-c", "diff.external=",
         "-c", "core.fsmonitor=false", "-c", "blame.ignoreRevsFile=", "-c", "blame.markIgnoredLines=false",
         "-c", "blame.markUnblamableLines=false", "-c", "core.hooksPath=/dev/null", "-c", "advice.graftFileDeprecated=false",
+        // The audited repository's commit-graph file could give commits other parents.
+        "-c", "core.commitGraph=false",
     ]
 
     /// Variables git sets for hooks so that objects still in quarantine (a push being
@@ -54,11 +56,13 @@ enum ProvenanceGit {
         _ arguments: [String],
         stdin: [UInt8]? = nil,
         quarantine: Bool = false,
-        outputLimit: Int = 1 << 30
+        outputLimit: Int = 1 << 30,
+        ownCommitGraph: Bool = false
     ) throws -> [UInt8] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", directory] + safetyArguments + arguments
+        // `ownCommitGraph`: the directory is custody's shim, whose commit-graph custody wrote.
+        process.arguments = ["git", "-C", directory] + safetyArguments + (ownCommitGraph ? ["-c", "core.commitGraph=true"] : []) + arguments
         process.environment = environment(quarantine: quarantine)
         let out = Pipe()
         let err = Pipe()
