@@ -100,6 +100,7 @@ final class HistoryReader: Sendable {
         let scratch = try Self.makeScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         try Self.makePrivateRepository(at: scratch, sha256: ids[0].bytes.count == 32, shallow: shallow)
+        reportShallowBoundary(shallow)
         var diffGit = git
         diffGit.gitDirectory = scratch
         diffGit.extraEnvironment["GIT_OBJECT_DIRECTORY"] = scratch + "/objects"
@@ -146,6 +147,21 @@ final class HistoryReader: Sendable {
         return results.withLock { r in
             let sorted = r.problems.sorted { ($0.index, $0.order) < ($1.index, $1.order) }.map(\.problem)
             return (r.count, sorted)
+        }
+    }
+
+    /// A shallow clone's boundary commits are read as roots: what came before them is not in
+    /// the repository, so the audit says so for each (and is incomplete).
+    private func reportShallowBoundary(_ shallow: String) {
+        guard let bytes = FileManager.default.contents(atPath: shallow), !bytes.isEmpty else { return }
+        let boundary = Set(bytes.split(separator: 0x0a).compactMap { ObjectID(hex: $0) })
+        for (position, id) in ids.enumerated() where boundary.contains(id) {
+            report(position, [
+                ReadProblem(
+                    commit: id.description,
+                    reason: "the repository is a shallow clone: the history before this commit is not in it and was not audited"
+                )
+            ])
         }
     }
 

@@ -385,6 +385,26 @@ struct HistoryReaderTests {
         #expect(try repo.commitGraph(options).ids.count == clean.count)
     }
 
+    /// A shallow clone's boundary commit is read as a root (everything in it added) and the
+    /// run says the history before it was not audited.
+    @Test func aShallowCloneSaysWhereItsHistoryStops() throws {
+        let source = try TemporaryGitRepository()
+        for k in 1...3 {
+            try source.write("f\(k)", "\(k)\n")
+            try source.commit("c\(k)", author: Scenario.alice)
+        }
+        let path = source.url.deletingLastPathComponent().appendingPathComponent("shallow").path
+        try source.git(["clone", "-q", "--depth", "2", "file://" + source.path, path])
+        let repo = try GitRepository(path: path)
+        let (commits, summary) = try readAll(repo, HistoryOptions(jobs: 2))
+        let boundary = try #require(commits.first)
+        #expect(commits.count == 2 && boundary.subject == "c2")
+        #expect(boundary.changes.map(\.path).sorted() == ["f1", "f2"])
+        #expect(summary.problems.count == 1)
+        #expect(summary.problems.first?.commit == boundary.id.description)
+        #expect(summary.problems.first?.reason.contains("shallow clone") == true)
+    }
+
     /// git takes a commit's parents from the repository's commit-graph file when it may: one
     /// whose entry gives the tip its grandparent as parent hid the middle commit from the walk.
     @Test func aTamperedCommitGraphHidesNoCommit() throws {
