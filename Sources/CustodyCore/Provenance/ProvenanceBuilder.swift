@@ -135,7 +135,7 @@ package struct ProvenanceBuilder: Sendable {
         }
         let shared = Mutex<(next: Int, results: [Int: FileBlame], problems: [ReadProblem])>((0, [:], []))
         let directory = blameDirectory ?? repository
-        let usesShim = scratch == nil
+        let readsShimGraph = scratch == nil && Self.hasOwnCommitGraph(directory)
         let pending = work
         DispatchQueue.concurrentPerform(iterations: min(jobs, max(1, work.count))) { _ in
             while true {
@@ -148,7 +148,7 @@ package struct ProvenanceBuilder: Sendable {
                 let entry = entries[slot]
                 do {
                     let out = try ProvenanceGit.run(
-                        in: directory, ["blame", "--incremental", "-w", "-M", sha, "--", entry.path], ownCommitGraph: usesShim)
+                        in: directory, ["blame", "--incremental", "-w", "-M", sha, "--", entry.path], ownCommitGraph: readsShimGraph)
                     let blame = BlameParser.parse(out, path: entry.path, blob: entry.blob)
                     shared.withLock { $0.results[slot] = blame }
                 } catch {
@@ -200,9 +200,19 @@ package struct ProvenanceBuilder: Sendable {
         return digest.prefix(8).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
     }
 
+    /// Whether git may read `directory`'s own commit-graph: it has one. Without one, git would
+    /// take the first it finds through the alternates, the audited repository's, which could
+    /// give commits other parents.
+    static func hasOwnCommitGraph(_ directory: String) -> Bool {
+        let info = directory + "/objects/info/"
+        return FileManager.default.fileExists(atPath: info + "commit-graph")
+            || FileManager.default.fileExists(atPath: info + "commit-graphs/commit-graph-chain")
+    }
+
     /// Creates (once) a bare repository in the workspace that borrows the audited objects, and
-    /// brings its commit-graph with Bloom filters up to `tip` (incrementally, `--split`).
-    /// Returns nil when that fails; blame then runs in the audited repository directly.
+    /// brings its commit-graph with Bloom filters up to `tip` (incrementally, `--split`), unless
+    /// the audited repository has a commit-graph of its own: git would build ours through it.
+    /// Returns nil when the shim cannot be made; blame then runs in a private git directory.
     static func prepareShim(folder: String, gitDirectory: String, tip: String) -> String? {
         let shim = folder + "/shim.git"
         let alternates = shim + "/objects/info/alternates"
@@ -212,6 +222,7 @@ package struct ProvenanceBuilder: Sendable {
             } catch { return nil }
             guard FileManager.default.createFile(atPath: alternates, contents: Data((gitDirectory + "/objects\n").utf8)) else { return nil }
         }
+        if hasOwnCommitGraph(gitDirectory) { return shim }
         do {
             _ = try ProvenanceGit.run(
                 in: shim,

@@ -16,6 +16,26 @@ func readAll(_ repo: GitRepository, _ options: HistoryOptions) throws -> ([Commi
 }
 
 extension TemporaryGitRepository {
+    /// Writes the repository's commit-graph file, then changes the first parent its entry for
+    /// `commit` records to `parent` (what git takes as the parent while it reads the file).
+    func tamperCommitGraph(giving commit: String, parent: String) throws {
+        try git(["commit-graph", "write", "--reachable"])
+        let file = path + "/.git/objects/info/commit-graph"
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
+        func word(_ at: Int, _ size: Int) -> Int { bytes[at..<(at + size)].reduce(0) { $0 << 8 | Int($1) } }
+        #expect(Array(bytes[0..<4]) == Array("CGPH".utf8))
+        var chunks: [String: Int] = [:]
+        for k in 0...Int(bytes[6]) {
+            chunks[String(decoding: bytes[(8 + 12 * k)..<(12 + 12 * k)], as: UTF8.self)] = word(12 + 12 * k, 8)
+        }
+        let fanout = try #require(chunks["OIDF"]), list = try #require(chunks["OIDL"]), data = try #require(chunks["CDAT"])
+        let count = word(fanout + 255 * 4, 4)
+        let sorted = (0..<count).map { k in bytes[(list + 20 * k)..<(list + 20 * k + 20)].map { String(format: "%02x", $0) }.joined() }
+        let entry = try #require(sorted.firstIndex(of: commit)), target = try #require(sorted.firstIndex(of: parent))
+        for k in 0..<4 { bytes[data + 36 * entry + 20 + k] = UInt8(truncatingIfNeeded: target >> (8 * (3 - k))) }
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+    }
+
     /// Writes a raw commit object (any bytes) and points `ref` at it; returns its id.
     @discardableResult
     func rawCommit(_ object: [UInt8], ref: String) throws -> String {

@@ -413,22 +413,8 @@ struct HistoryReaderTests {
             try repo.write("f", "\(k)\n")
             try repo.commit("c\(k)", author: Scenario.alice)
         }
-        try repo.git(["commit-graph", "write", "--reachable"])
         let ids = String(decoding: try repo.git(["rev-list", "HEAD"]), as: UTF8.self).split(separator: "\n").map(String.init)
-        let file = repo.path + "/.git/objects/info/commit-graph"
-        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
-        func word(_ at: Int, _ size: Int) -> Int { bytes[at..<(at + size)].reduce(0) { $0 << 8 | Int($1) } }
-        #expect(Array(bytes[0..<4]) == Array("CGPH".utf8))
-        var chunks: [String: Int] = [:]
-        for k in 0...Int(bytes[6]) {
-            chunks[String(decoding: bytes[(8 + 12 * k)..<(12 + 12 * k)], as: UTF8.self)] = word(12 + 12 * k, 8)
-        }
-        let fanout = try #require(chunks["OIDF"]), list = try #require(chunks["OIDL"]), data = try #require(chunks["CDAT"])
-        let count = word(fanout + 255 * 4, 4)
-        let sorted = (0..<count).map { k in bytes[(list + 20 * k)..<(list + 20 * k + 20)].map { String(format: "%02x", $0) }.joined() }
-        let tip = try #require(sorted.firstIndex(of: ids[0])), root = try #require(sorted.firstIndex(of: ids[2]))
-        for k in 0..<4 { bytes[data + 36 * tip + 20 + k] = UInt8(truncatingIfNeeded: root >> (8 * (3 - k))) }
-        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        try repo.tamperCommitGraph(giving: ids[0], parent: ids[2])
         // The tampered file is live: git with its commit-graph sees two commits.
         let walked = try repo.git(["-c", "core.commitGraph=true", "rev-list", "HEAD"])
         #expect(String(decoding: walked, as: UTF8.self).split(separator: "\n").count == 2)

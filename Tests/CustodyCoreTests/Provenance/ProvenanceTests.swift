@@ -133,6 +133,22 @@ import Testing
         #expect(Self.origins(hostile.files).count == 18)
     }
 
+    /// A commit-graph file whose entry gives the last commit its grandparent as parent hides
+    /// Dave's commit from git when git reads it: neither engine does, with or without a workspace.
+    @Test(arguments: ProvenanceBuilder.Engine.allCases)
+    func aTamperedCommitGraphChangesNoAttribution(engine: ProvenanceBuilder.Engine) throws {
+        let built = try Self.build()
+        let home = built.repo.url.deletingLastPathComponent().path
+        let clean = try ProvenanceBuilder(repository: built.repo.path, cacheDirectory: home + "/clean", jobs: 2, engine: engine).build()
+        try built.repo.tamperCommitGraph(giving: built.ids["rename"]!, parent: built.ids["carol"]!)
+        let walked = try built.repo.git(["-c", "core.commitGraph=true", "rev-list", "HEAD"])
+        #expect(!String(decoding: walked, as: UTF8.self).contains(built.ids["dave"]!))
+        for cache in [home + "/tampered", nil] {
+            let tampered = try ProvenanceBuilder(repository: built.repo.path, cacheDirectory: cache, jobs: 2, engine: engine).build()
+            #expect(Self.origins(tampered.files) == Self.origins(clean.files), "\(String(describing: cache))")
+        }
+    }
+
     @Test func enginesAgreeLineByLine() throws {
         let built = try Self.build()
         let replay = try ProvenanceBuilder(repository: built.repo.path, jobs: 2, engine: .replay).build()
