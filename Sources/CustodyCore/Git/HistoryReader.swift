@@ -111,7 +111,8 @@ final class HistoryReader: Sendable {
         for name in ["GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES"] {
             if let value = parent[name], !value.isEmpty, value != objects { alternates.append(value) }
         }
-        diffGit.extraEnvironment["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = alternates.map(Self.alternateEntry).joined(separator: ":")
+        diffGit.extraEnvironment["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = Self.alternatesVariable(
+            objects: objects, quarantine: parent["GIT_OBJECT_DIRECTORY"], inherited: parent["GIT_ALTERNATE_OBJECT_DIRECTORIES"])
         // git's re-merges freshen the repository's files that hold objects they would write.
         let times = ObjectFileTimes.take(alternates)
         defer { times.restore() }
@@ -219,6 +220,16 @@ final class HistoryReader: Sendable {
         } catch {
             throw CustodyError(.io, "cannot prepare the scratch directory \(directory): \(error.localizedDescription)")
         }
+    }
+
+    /// `GIT_ALTERNATE_OBJECT_DIRECTORIES` for the private directory: the repository's objects and
+    /// a hook's quarantine (single paths, quoted as needed), then the inherited list as git
+    /// wrote it (already in git's `:`-separated, quoted form).
+    static func alternatesVariable(objects: String, quarantine: String?, inherited: String?) -> String {
+        var entries = [alternateEntry(objects)]
+        if let quarantine, !quarantine.isEmpty, quarantine != objects { entries.append(alternateEntry(quarantine)) }
+        if let inherited, !inherited.isEmpty, inherited != objects { entries.append(inherited) }
+        return entries.joined(separator: ":")
     }
 
     /// A path as an entry of git's alternates (a line of `info/alternates`, a part of

@@ -437,6 +437,11 @@ struct HistoryReaderTests {
         #expect(summary.problems.isEmpty)
         #expect(copied == clean)
         #expect(HistoryReader.alternateEntry("/plain/path") == "/plain/path")
+        // A hook's inherited list is already in git's form: several entries stay several.
+        #expect(
+            HistoryReader.alternatesVariable(objects: "/r/objects", quarantine: "/r/objects/q:x", inherited: "/a:\"/b:c\"")
+                == "/r/objects:\"/r/objects/q:x\":/a:\"/b:c\"")
+        #expect(HistoryReader.alternatesVariable(objects: "/r/objects", quarantine: nil, inherited: "/r/objects") == "/r/objects")
         #expect(HistoryReader.alternateEntry("/a:b\"c\\d\ne\u{1}") == "\"/a:b\\\"c\\\\d\\ne\\001\"")
     }
 
