@@ -19,7 +19,7 @@ import Synchronization
 /// recorded tree is exactly the automatic merge of its parents (then it has nothing to show) nor
 /// redo git's re-merge of it in-process.
 ///
-/// Every diff runs in a scratch git directory that we own (``makePrivateRepository(at:sha256:shallow:)``)
+/// Every diff runs in a scratch git directory that we own (``PrivateRepository``)
 /// with the repository's objects as an alternate: the audited repository's configuration and
 /// attribute files cannot change what the diffs show. `--remerge-diff` writes its temporary
 /// objects there (`GIT_OBJECT_DIRECTORY`), so nothing is ever written to the audited
@@ -96,10 +96,11 @@ final class HistoryReader: Sendable {
 
     func run() throws -> (Int, [ReadProblem]) {
         guard !ids.isEmpty else { return (0, []) }
-        let (objects, shallow) = try repositoryPaths()
-        let scratch = try Self.makeScratchDirectory()
+        let common = PrivateRepository.commonDirectory(of: git.gitDirectory ?? ".")
+        let (objects, shallow) = (common + "/objects", common + "/shallow")
+        let scratch = try PrivateRepository.makeScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        try Self.makePrivateRepository(at: scratch, sha256: ids[0].bytes.count == 32, shallow: shallow)
+        try PrivateRepository.make(at: scratch, sha256: ids[0].bytes.count == 32, shallow: shallow)
         reportShallowBoundary(shallow)
         var diffGit = git
         diffGit.gitDirectory = scratch
@@ -111,7 +112,7 @@ final class HistoryReader: Sendable {
         for name in ["GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES"] {
             if let value = parent[name], !value.isEmpty, value != objects { alternates.append(value) }
         }
-        diffGit.extraEnvironment["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = Self.alternatesVariable(
+        diffGit.extraEnvironment["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = PrivateRepository.alternatesVariable(
             objects: objects, quarantine: parent["GIT_OBJECT_DIRECTORY"], inherited: parent["GIT_ALTERNATE_OBJECT_DIRECTORIES"])
         // git's re-merges freshen the repository's files that hold objects they would write.
         let times = ObjectFileTimes.take(alternates)
@@ -164,114 +165,6 @@ final class HistoryReader: Sendable {
                 )
             ])
         }
-    }
-
-    /// The repository's object directory and where its `shallow` file would be: one
-    /// `rev-parse` for both, or one each when a path holds a newline.
-    private func repositoryPaths() throws -> (objects: String, shallow: String) {
-        func paths(_ names: [String]) throws -> [String] {
-            let output = try git.run(["rev-parse"] + names.flatMap { ["--git-path", $0] })
-            guard output.succeeded else {
-                throw CustodyError(.repositoryUnreadable, "cannot find the object store: \(output.errorLine)")
-            }
-            var text = String(decoding: output.standardOutput, as: UTF8.self)
-            if text.hasSuffix("\n") { text.removeLast() }
-            let lines = names.count == 1 ? [text] : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            return lines.map { path in
-                guard !path.hasPrefix("/"), let base = git.gitDirectory else { return path }
-                return base + "/" + path
-            }
-        }
-        let both = try paths(["objects", "shallow"])
-        if both.count == 2 { return (both[0], both[1]) }
-        return (try paths(["objects"])[0], try paths(["shallow"])[0])
-    }
-
-    /// Makes `directory` a git directory of our own for every diff of the read: objects come
-    /// from the repository's store (its alternates), while its `config` (`core.bigFileThreshold=1`
-    /// shows every file as binary), its `info/attributes` (`-diff`, merge drivers) and its
-    /// `info/grafts` are out of reach, so nothing the audited repository carries besides its
-    /// objects changes what the diffs show. A shallow clone's `shallow` file is copied: its
-    /// boundary commits have no parents to diff against. git's temporary objects go to
-    /// `directory/objects`.
-    ///
-    /// `alternates`, when given, are written to `objects/info/alternates` (for readers that do
-    /// not pass them in the environment).
-    static func makePrivateRepository(at directory: String, sha256: Bool, shallow: String, alternates: [String] = []) throws {
-        let manager = FileManager.default
-        do {
-            for folder in ["objects", "refs"] {
-                try manager.createDirectory(atPath: directory + "/" + folder, withIntermediateDirectories: false)
-            }
-            try Data("ref: refs/heads/custody\n".utf8).write(to: URL(fileURLWithPath: directory + "/HEAD"))
-            let config =
-                sha256
-                ? "[core]\n\trepositoryformatversion = 1\n[extensions]\n\tobjectformat = sha256\n"
-                : "[core]\n\trepositoryformatversion = 0\n"
-            try Data(config.utf8).write(to: URL(fileURLWithPath: directory + "/config"))
-            if manager.fileExists(atPath: shallow) {
-                try manager.copyItem(atPath: shallow, toPath: directory + "/shallow")
-            }
-            if !alternates.isEmpty {
-                try manager.createDirectory(atPath: directory + "/objects/info", withIntermediateDirectories: false)
-                try Data(alternates.map { Self.alternateEntry($0) + "\n" }.joined().utf8)
-                    .write(to: URL(fileURLWithPath: directory + "/objects/info/alternates"))
-            }
-        } catch {
-            throw CustodyError(.io, "cannot prepare the scratch directory \(directory): \(error.localizedDescription)")
-        }
-    }
-
-    /// `GIT_ALTERNATE_OBJECT_DIRECTORIES` for the private directory: the repository's objects and
-    /// a hook's quarantine (single paths, quoted as needed), then the inherited list as git
-    /// wrote it (already in git's `:`-separated, quoted form).
-    static func alternatesVariable(objects: String, quarantine: String?, inherited: String?) -> String {
-        var entries = [alternateEntry(objects)]
-        if let quarantine, !quarantine.isEmpty, quarantine != objects { entries.append(alternateEntry(quarantine)) }
-        if let inherited, !inherited.isEmpty, inherited != objects { entries.append(inherited) }
-        return entries.joined(separator: ":")
-    }
-
-    /// A path as an entry of git's alternates (a line of `info/alternates`, a part of
-    /// `GIT_ALTERNATE_OBJECT_DIRECTORIES`): C-quoted when it holds a separator, a quote, a
-    /// backslash or a control character, as git's `parse_alt_odb_entry` reads it back.
-    static func alternateEntry(_ path: String) -> String {
-        let bytes = Array(path.utf8)
-        guard bytes.contains(where: { $0 < 0x20 || $0 == 0x3a || $0 == 0x22 || $0 == 0x5c || $0 == 0x7f }) else { return path }
-        var out: [UInt8] = [0x22]
-        for byte in bytes {
-            switch byte {
-            case 0x22, 0x5c: out += [0x5c, byte]
-            case 0x0a: out += Array("\\n".utf8)
-            case 0x09: out += Array("\\t".utf8)
-            case ..<0x20, 0x7f: out += [0x5c, 0x30 + (byte >> 6), 0x30 + (byte >> 3 & 7), 0x30 + (byte & 7)]
-            default: out.append(byte)  // a colon is safe inside quotes; UTF-8 passes as is
-            }
-        }
-        out.append(0x22)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// A new private directory for git's temporary objects: in `TMPDIR` when it is set, else in
-    /// `/dev/shm` (memory) when it can be made there, else in `/tmp`.
-    ///
-    /// git's re-merge writes each merge's objects as loose files in a fresh fan-out of
-    /// directories and deletes them after the merge; on a disk file system those creations and
-    /// deletions cost about a fifth of the re-merge's time (tmux: 211 re-merged merges, 3.2 s
-    /// against 2.6 s of wall time in memory). Only one merge's objects exist at a time.
-    static func makeScratchDirectory() throws -> String {
-        let environment = ProcessInfo.processInfo.environment
-        let bases = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : [$0] } ?? ["/dev/shm", "/tmp"]
-        for base in bases {
-            var template = Array((base + "/custody-objects-XXXXXX").utf8CString)
-            let made = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.flatMap { mkdtemp($0) } }
-            if made != nil {
-                // git runs in the git directory: a relative `TMPDIR` must not follow it there.
-                return GitProcess.absolute(
-                    String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
-            }
-        }
-        throw CustodyError(.io, "cannot create a scratch directory in \(bases.last ?? "/tmp")")
     }
 
     func deliver(_ index: Int, _ commit: Commit) {

@@ -8,7 +8,7 @@ extension ProvenanceBuilder {
         // The history is read in a private git directory that borrows the repository's objects
         // (as the history reader's diffs are): its configuration (`core.bigFileThreshold`), its
         // attribute files (`-diff`) and a checkout's `.gitattributes` would hide lines as binary.
-        let repository = try Self.privateRepository(for: self.repository)
+        let repository = try Self.privateRepository(gitDirectory: gitDirectory, sha256: sha.count == 64)
         defer { try? FileManager.default.removeItem(atPath: repository) }
         var replay = HistoryReplay(repository: repository, jobs: jobs)
         var cacheFile: String?
@@ -70,28 +70,14 @@ extension ProvenanceBuilder {
         )
     }
 
-    /// A new private git directory whose objects are `repository`'s (an alternate), with its
-    /// `shallow` file; the caller removes it.
-    static func privateRepository(for repository: String) throws -> String {
-        // One `rev-parse` each: a path may hold a newline.
-        func ask(_ arguments: [String]) throws -> String {
-            do {
-                var text = String(decoding: try ProvenanceGit.run(in: repository, ["rev-parse"] + arguments), as: UTF8.self)
-                if text.hasSuffix("\n") { text.removeLast() }
-                return text
-            } catch let failure as ProvenanceGit.Failure {
-                throw CustodyError(.repositoryUnreadable, "git rev-parse failed: \(failure.standardError.prefix(200))")
-            }
-        }
-        let lines = [
-            try ask(["--path-format=absolute", "--git-path", "objects"]),
-            try ask(["--path-format=absolute", "--git-path", "shallow"]),
-            try ask(["--show-object-format"]),
-        ]
-        let directory = try HistoryReader.makeScratchDirectory()
+    /// A new private git directory whose objects are those of the repository at `gitDirectory`
+    /// (an alternate), with its `shallow` file; the caller removes it.
+    static func privateRepository(gitDirectory: String, sha256: Bool) throws -> String {
+        let common = PrivateRepository.commonDirectory(of: gitDirectory)
+        let directory = try PrivateRepository.makeScratchDirectory()
         do {
-            try HistoryReader.makePrivateRepository(
-                at: directory, sha256: lines[2] == "sha256", shallow: lines[1], alternates: [lines[0]])
+            try PrivateRepository.make(
+                at: directory, sha256: sha256, shallow: common + "/shallow", alternates: [common + "/objects"])
         } catch {
             try? FileManager.default.removeItem(atPath: directory)
             throw error

@@ -118,7 +118,7 @@ package struct ProvenanceBuilder: Sendable {
             if let shim = Self.prepareShim(folder: folder, gitDirectory: gitDirectory, tip: sha) { blameDirectory = shim }
         }
         if blameDirectory == nil {
-            scratch = try Self.privateRepository(for: repository)
+            scratch = try Self.privateRepository(gitDirectory: gitDirectory, sha256: sha.count == 64)
             blameDirectory = scratch
         }
 
@@ -220,9 +220,10 @@ package struct ProvenanceBuilder: Sendable {
             do {
                 _ = try ProvenanceGit.run(in: folder, ["init", "-q", "--bare", "shim.git"])
             } catch { return nil }
-            guard FileManager.default.createFile(atPath: alternates, contents: Data((gitDirectory + "/objects\n").utf8)) else { return nil }
+            let objects = PrivateRepository.alternateEntry(PrivateRepository.commonDirectory(of: gitDirectory) + "/objects")
+            guard FileManager.default.createFile(atPath: alternates, contents: Data((objects + "\n").utf8)) else { return nil }
         }
-        if hasOwnCommitGraph(gitDirectory) { return shim }
+        if hasOwnCommitGraph(PrivateRepository.commonDirectory(of: gitDirectory)) { return shim }
         do {
             _ = try ProvenanceGit.run(
                 in: shim,

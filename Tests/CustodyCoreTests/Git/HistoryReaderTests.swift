@@ -426,6 +426,21 @@ struct HistoryReaderTests {
         #expect(commits.last?.parents.map(\.description) == [ids[1]])
     }
 
+    /// A linked worktree's git directory holds no objects: they are in the common directory its
+    /// `commondir` names, which is what the private directory borrows.
+    @Test func aLinkedWorktreeIsReadLikeItsRepository() throws {
+        let s = try Scenario()
+        let (clean, _) = try readAll(try GitRepository(path: s.repo.path), HistoryOptions(jobs: 2))
+        let linked = s.repo.url.deletingLastPathComponent().appendingPathComponent("linked").path
+        try s.repo.git(["worktree", "add", "-q", "--detach", linked, "main"])
+        let worktree = try GitRepository(path: linked)
+        #expect(worktree.gitDirectory.contains("/worktrees/"))
+        #expect(PrivateRepository.commonDirectory(of: worktree.gitDirectory) == URL(fileURLWithPath: s.repo.path + "/.git").standardizedFileURL.path)
+        let (read, summary) = try readAll(worktree, HistoryOptions(jobs: 2))
+        #expect(summary.problems.isEmpty)
+        #expect(read == clean)
+    }
+
     /// The repository's object directory reaches git as an alternate, C-quoted when its path
     /// holds a colon (the separator), a quote, a backslash or a newline.
     @Test func aRepositoryWhosePathHoldsSeparatorsIsReadWhole() throws {
@@ -436,13 +451,13 @@ struct HistoryReaderTests {
         let (copied, summary) = try readAll(try GitRepository(path: odd), HistoryOptions(jobs: 2))
         #expect(summary.problems.isEmpty)
         #expect(copied == clean)
-        #expect(HistoryReader.alternateEntry("/plain/path") == "/plain/path")
+        #expect(PrivateRepository.alternateEntry("/plain/path") == "/plain/path")
         // A hook's inherited list is already in git's form: several entries stay several.
         #expect(
-            HistoryReader.alternatesVariable(objects: "/r/objects", quarantine: "/r/objects/q:x", inherited: "/a:\"/b:c\"")
+            PrivateRepository.alternatesVariable(objects: "/r/objects", quarantine: "/r/objects/q:x", inherited: "/a:\"/b:c\"")
                 == "/r/objects:\"/r/objects/q:x\":/a:\"/b:c\"")
-        #expect(HistoryReader.alternatesVariable(objects: "/r/objects", quarantine: nil, inherited: "/r/objects") == "/r/objects")
-        #expect(HistoryReader.alternateEntry("/a:b\"c\\d\ne\u{1}") == "\"/a:b\\\"c\\\\d\\ne\\001\"")
+        #expect(PrivateRepository.alternatesVariable(objects: "/r/objects", quarantine: nil, inherited: "/r/objects") == "/r/objects")
+        #expect(PrivateRepository.alternateEntry("/a:b\"c\\d\ne\u{1}") == "\"/a:b\\\"c\\\\d\\ne\\001\"")
     }
 
     /// git looks for `.gitattributes` in the subdirectories of its working directory even in a
