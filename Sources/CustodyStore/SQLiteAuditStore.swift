@@ -1,6 +1,7 @@
 import CustodyCore
 import Foundation
 import GRDB
+import Synchronization
 
 /// The default ``AuditStore``: one SQLite file (`custody.sqlite`) in the workspace, via GRDB.
 ///
@@ -113,109 +114,185 @@ package final class SQLiteAuditStore: AuditStore {
     /// when not given), the commits and findings it read, and the identities it saw.
     @discardableResult
     package func record(_ outcome: AuditOutcome, reportJSON rendered: [UInt8]? = nil) throws -> Int64 {
+        let pending = beginRecord(
+            rootCommits: outcome.rootCommits,
+            path: outcome.report.repository.path,
+            startedAt: outcome.report.startedAt,
+            newCommits: outcome.newCommits
+        )
+        pending.complete(outcome, reportJSON: rendered)
+        return try pending.wait()
+    }
+
+    /// Starts storing a run whose commits are read while the rest of the audit is still being put
+    /// together (its report passes, the JSON): on a thread of its own, one transaction inserts
+    /// the repository, a run row and the commits, then waits for ``PendingRecord/complete(_:reportJSON:)``
+    /// to fill in the run and add its identities, findings and problems, and commits. Nothing is
+    /// visible before that; ``PendingRecord/cancel()`` (or an error) rolls all of it back.
+    ///
+    /// `newCommits` must be the outcome's ``AuditOutcome/newCommits``. The store must not be used
+    /// otherwise until the record is waited for (its one connection is taken).
+    package func beginRecord(
+        rootCommits: [String],
+        path: String,
+        startedAt: String,
+        newCommits: [AuditedCommit]
+    ) -> PendingRecord {
+        let pending = PendingRecord()
+        let queue = self.queue
+        DispatchQueue.global().async {
+            let result = Result {
+                try Self.wrap {
+                    try queue.write { db in
+                        let (repositoryID, runID) = try Self.insertRun(
+                            db,
+                            rootCommits: rootCommits,
+                            path: path,
+                            startedAt: startedAt
+                        )
+                        try Self.insertCommits(db, newCommits, repositoryID: repositoryID, runID: runID)
+                        guard let (outcome, rendered) = pending.awaitCompletion() else {
+                            throw CustodyError(.io, "the audit stopped before its run was stored")
+                        }
+                        try Self.finishRun(db, outcome, reportJSON: rendered, repositoryID: repositoryID, runID: runID)
+                        return runID
+                    }
+                }
+            }
+            pending.finish(result)
+        }
+        return pending
+    }
+
+    /// The repository's row (added or updated) and a new run row whose summary
+    /// ``finishRun(_:_:reportJSON:repositoryID:runID:)`` fills in.
+    private static func insertRun(
+        _ db: Database,
+        rootCommits: [String],
+        path: String,
+        startedAt: String
+    ) throws -> (repositoryID: Int64, runID: Int64) {
+        let identity = rootCommits.joined(separator: ",")
+        try db.execute(
+            sql: """
+                INSERT INTO repositories (identity, path, firstSeen, lastSeen) VALUES (?, ?, ?, ?)
+                ON CONFLICT(identity) DO UPDATE SET path = excluded.path, lastSeen = excluded.lastSeen
+                """,
+            arguments: [identity, path, startedAt, startedAt]
+        )
+        guard let repositoryID = try repositoryID(db, rootCommits) else {
+            throw CustodyError(.io, "the store lost the repository row")
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO runs (repositoryId, startedAt, durationSeconds, toolVersion, refs, options,
+                                  totalCommits, newCommits, findings, problems, report)
+                VALUES (?, ?, 0, '', '[]', '{}', 0, 0, 0, 0, '')
+                """,
+            arguments: [repositoryID, startedAt]
+        )
+        return (repositoryID, db.lastInsertedRowID)
+    }
+
+    private static func insertCommits(
+        _ db: Database,
+        _ commits: [AuditedCommit],
+        repositoryID: Int64,
+        runID: Int64
+    ) throws {
+        let insertCommit = try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO commits (repositoryId, id, runId, parents, authorName, authorEmail,
+                    authorTime, authorOffset, committerName, committerEmail, committerTime, committerOffset,
+                    subject, signature, trailers, filesChanged, filesAdded, filesDeleted, filesRenamed,
+                    binaryFiles, linesAdded, bytesAdded)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
+        for commit in commits {
+            insertCommit.setUncheckedArguments([
+                repositoryID, commit.id, runID, commit.parents.joined(separator: " "), commit.authorName,
+                commit.authorEmail, commit.authorTime, commit.authorOffsetMinutes, commit.committerName,
+                commit.committerEmail, commit.committerTime, commit.committerOffsetMinutes, commit.subject,
+                commit.signature.rawValue, TrailerJSON.encode(commit.trailers), commit.stats.filesChanged,
+                commit.stats.filesAdded, commit.stats.filesDeleted, commit.stats.filesRenamed,
+                commit.stats.binaryFiles, commit.stats.linesAdded, commit.stats.bytesAdded,
+            ])
+            try insertCommit.execute()
+        }
+    }
+
+    /// The run's summary and report, and its identities, findings and problems.
+    private static func finishRun(
+        _ db: Database,
+        _ outcome: AuditOutcome,
+        reportJSON rendered: [UInt8]?,
+        repositoryID: Int64,
+        runID: Int64
+    ) throws {
         let report = outcome.report
         let reportJSON = String(decoding: try rendered ?? JSONReport.render(report), as: UTF8.self)
         let encoder = JSONReport.encoder()
         encoder.outputFormatting = [.sortedKeys]
         let refsJSON = String(decoding: try encoder.encode(report.refs), as: UTF8.self)
         let optionsJSON = String(decoding: try encoder.encode(report.options), as: UTF8.self)
-        let findingsJSON = try outcome.newFindings.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
-        return try wrap {
-            try queue.write { db in
-                let identity = outcome.rootCommits.joined(separator: ",")
-                try db.execute(
-                    sql: """
-                        INSERT INTO repositories (identity, path, firstSeen, lastSeen) VALUES (?, ?, ?, ?)
-                        ON CONFLICT(identity) DO UPDATE SET path = excluded.path, lastSeen = excluded.lastSeen
-                        """,
-                    arguments: [identity, report.repository.path, report.startedAt, report.startedAt]
-                )
-                guard let repositoryID = try Self.repositoryID(db, outcome.rootCommits) else {
-                    throw CustodyError(.io, "the store lost the repository row")
-                }
-                try db.execute(
-                    sql: """
-                        INSERT INTO runs (repositoryId, startedAt, durationSeconds, toolVersion, refs, options,
-                                          totalCommits, newCommits, findings, problems, report)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        repositoryID, report.startedAt, report.durationSeconds, report.tool.version, refsJSON,
-                        optionsJSON, report.counts.commits, report.counts.newCommits, report.counts.findings,
-                        report.counts.problems, reportJSON,
-                    ]
-                )
-                let runID = db.lastInsertedRowID
+        try db.execute(
+            sql: """
+                UPDATE runs SET durationSeconds = ?, toolVersion = ?, refs = ?, options = ?, totalCommits = ?,
+                                newCommits = ?, findings = ?, problems = ?, report = ?
+                WHERE id = ?
+                """,
+            arguments: [
+                report.durationSeconds, report.tool.version, refsJSON, optionsJSON, report.counts.commits,
+                report.counts.newCommits, report.counts.findings, report.counts.problems, reportJSON, runID,
+            ]
+        )
 
-                let insertCommit = try db.cachedStatement(
-                    sql: """
-                        INSERT OR IGNORE INTO commits (repositoryId, id, runId, parents, authorName, authorEmail,
-                            authorTime, authorOffset, committerName, committerEmail, committerTime, committerOffset,
-                            subject, signature, trailers, filesChanged, filesAdded, filesDeleted, filesRenamed,
-                            binaryFiles, linesAdded, bytesAdded)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """
-                )
-                for commit in outcome.newCommits {
-                    insertCommit.setUncheckedArguments([
-                        repositoryID, commit.id, runID, commit.parents.joined(separator: " "), commit.authorName,
-                        commit.authorEmail, commit.authorTime, commit.authorOffsetMinutes, commit.committerName,
-                        commit.committerEmail, commit.committerTime, commit.committerOffsetMinutes, commit.subject,
-                        commit.signature.rawValue, TrailerJSON.encode(commit.trailers), commit.stats.filesChanged,
-                        commit.stats.filesAdded, commit.stats.filesDeleted, commit.stats.filesRenamed,
-                        commit.stats.binaryFiles, commit.stats.linesAdded, commit.stats.bytesAdded,
-                    ])
-                    try insertCommit.execute()
-                }
-
-                let upsertIdentity = try db.cachedStatement(
-                    sql: """
-                        INSERT INTO identities (repositoryId, name, email, personId, method, firstRunId, lastRunId)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT(repositoryId, name, email) DO UPDATE SET
-                            personId = excluded.personId, method = excluded.method, lastRunId = excluded.lastRunId
-                        """
-                )
-                for contributor in report.contributors {
-                    for use in contributor.identities {
-                        try upsertIdentity.execute(arguments: [
-                            repositoryID, use.name, use.email, contributor.id, use.method.rawValue, runID, runID,
-                        ])
-                    }
-                }
-                for unknown in report.unknownIdentities {
-                    try upsertIdentity.execute(arguments: [
-                        repositoryID, unknown.name, unknown.email, nil, ResolutionMethod.unknown.rawValue, runID, runID,
-                    ])
-                }
-
-                let insertFinding = try db.cachedStatement(
-                    sql: """
-                        INSERT INTO findings (repositoryId, runId, commitId, ruleId, severity, path, startLine,
-                                              fingerprint, finding)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """
-                )
-                for (finding, json) in zip(outcome.newFindings, findingsJSON) {
-                    try insertFinding.execute(arguments: [
-                        repositoryID, runID, finding.commit, finding.ruleID, finding.severity.rawValue, finding.path,
-                        finding.startLine, finding.fingerprint, json,
-                    ])
-                }
-
-                let insertProblem = try db.cachedStatement(
-                    sql: """
-                        INSERT INTO problems (repositoryId, runId, commitId, path, object, reason)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                        """
-                )
-                for problem in outcome.newProblems {
-                    try insertProblem.execute(arguments: [
-                        repositoryID, runID, problem.commit, problem.path, problem.object, problem.reason,
-                    ])
-                }
-                return runID
+        let upsertIdentity = try db.cachedStatement(
+            sql: """
+                INSERT INTO identities (repositoryId, name, email, personId, method, firstRunId, lastRunId)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(repositoryId, name, email) DO UPDATE SET
+                    personId = excluded.personId, method = excluded.method, lastRunId = excluded.lastRunId
+                """
+        )
+        for contributor in report.contributors {
+            for use in contributor.identities {
+                try upsertIdentity.execute(arguments: [
+                    repositoryID, use.name, use.email, contributor.id, use.method.rawValue, runID, runID,
+                ])
             }
+        }
+        for unknown in report.unknownIdentities {
+            try upsertIdentity.execute(arguments: [
+                repositoryID, unknown.name, unknown.email, nil, ResolutionMethod.unknown.rawValue, runID, runID,
+            ])
+        }
+
+        let insertFinding = try db.cachedStatement(
+            sql: """
+                INSERT INTO findings (repositoryId, runId, commitId, ruleId, severity, path, startLine,
+                                      fingerprint, finding)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
+        for finding in outcome.newFindings {
+            try insertFinding.execute(arguments: [
+                repositoryID, runID, finding.commit, finding.ruleID, finding.severity.rawValue, finding.path,
+                finding.startLine, finding.fingerprint, String(decoding: try encoder.encode(finding), as: UTF8.self),
+            ])
+        }
+
+        let insertProblem = try db.cachedStatement(
+            sql: """
+                INSERT INTO problems (repositoryId, runId, commitId, path, object, reason)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """
+        )
+        for problem in outcome.newProblems {
+            try insertProblem.execute(arguments: [
+                repositoryID, runID, problem.commit, problem.path, problem.object, problem.reason,
+            ])
         }
     }
 
@@ -287,7 +364,9 @@ package final class SQLiteAuditStore: AuditStore {
         )
     }
 
-    private func wrap<T>(_ body: () throws -> T) throws -> T {
+    private func wrap<T>(_ body: () throws -> T) throws -> T { try Self.wrap(body) }
+
+    private static func wrap<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as CustodyError {
@@ -385,5 +464,60 @@ enum TrailerJSON {
             }
         }
         return out + "\""
+    }
+}
+
+/// A run being stored (``SQLiteAuditStore/beginRecord(rootCommits:path:startedAt:newCommits:)``):
+/// its transaction waits for the finished audit, or for ``cancel()``.
+package final class PendingRecord: Sendable {
+    private enum Input {
+        case waiting
+        case completed(AuditOutcome, [UInt8]?)
+        case cancelled
+    }
+
+    private let input = Mutex(Input.waiting)
+    private let inputReady = DispatchSemaphore(value: 0)
+    private let result = Mutex<Result<Int64, any Error>?>(nil)
+    private let stored = DispatchGroup()
+
+    init() { stored.enter() }
+
+    /// Hands the finished audit (and its rendered JSON report, or nil to render it) to the write.
+    package func complete(_ outcome: AuditOutcome, reportJSON: [UInt8]?) {
+        hand(.completed(outcome, reportJSON))
+    }
+
+    /// Rolls the run back: nothing of it is stored. Does nothing once completed.
+    package func cancel() { hand(.cancelled) }
+
+    /// Waits for the write and returns the run's id, or throws its error (``CustodyError`` `.io`,
+    /// also after ``cancel()``).
+    package func wait() throws -> Int64 {
+        stored.wait()
+        return try result.withLock { $0! }.get()
+    }
+
+    private func hand(_ value: Input) {
+        let first = input.withLock { state in
+            guard case .waiting = state else { return false }
+            state = value
+            return true
+        }
+        if first { inputReady.signal() }
+    }
+
+    /// The audit, or nil when the run was cancelled (on the writing thread).
+    fileprivate func awaitCompletion() -> (AuditOutcome, [UInt8]?)? {
+        inputReady.wait()
+        return input.withLock { state in
+            if case .completed(let outcome, let json) = state { return (outcome, json) }
+            return nil
+        }
+    }
+
+    fileprivate func finish(_ outcome: Result<Int64, any Error>) {
+        result.withLock { $0 = outcome }
+        stored.leave()
     }
 }

@@ -206,6 +206,12 @@ struct AuditCommand: ParsableCommand {
                 onProgress = { done, total in progress.update(done: done, total: total) }
             }
             var loadTime = Duration.zero
+            // The store writes on a thread of its own from the moment the history is read: the
+            // commits go in while the report is put together, the rest once it is rendered (one
+            // transaction; an audit that fails after the read stores nothing). A store that
+            // fails ends the command after the report is out.
+            var storeWrite: PendingRecord?
+            defer { storeWrite?.cancel() }
             let outcome = try auditor.run(
                 repository,
                 baseline: { roots in
@@ -214,25 +220,23 @@ struct AuditCommand: ParsableCommand {
                     defer { loadTime = clock.now - start }
                     return try store.baseline(repository: roots)
                 },
-                progress: onProgress
+                progress: onProgress,
+                read: { roots, startedAt, commits in
+                    guard !roots.isEmpty, let store = try? opening?.value() else { return }
+                    storeWrite = store.beginRecord(rootCommits: roots, path: path, startedAt: startedAt, newCommits: commits)
+                }
             )
             progress?.finish()
             phase("audit")
             phases.append(("(of which store load)", loadTime))
-            let store = try opening?.value()
-            // The JSON report is rendered once for the store, the ledger and a JSON output. The
-            // store writes on a thread of its own while the ledger and the output are written; a
-            // store that fails ends the command after the report is out.
+            _ = try opening?.value()
+            // The JSON report is rendered once for the store, the ledger and a JSON output.
             var place = WorkspaceOptions()
             place.workspace = workspace
             let toLedger = !noStore && FileIO.exists(place.ledgerKeyPath)
-            let storing = store != nil && !outcome.rootCommits.isEmpty
-            let reportJSON = storing || toLedger || format == .json ? try JSONReport.render(outcome.report) : nil
-            var storeWrite: Opening<Int64>?
-            if storing, let store {
-                let stored = outcome
-                storeWrite = Opening { try store.record(stored, reportJSON: reportJSON) }
-            }
+            let reportJSON =
+                storeWrite != nil || toLedger || format == .json ? try JSONReport.render(outcome.report) : nil
+            storeWrite?.complete(outcome, reportJSON: reportJSON)
             // A ledger that refuses the run (damaged, key unreadable) must not cost the report:
             // the report is written first, then the ledger error ends the command.
             var ledgerError: (any Error)?
@@ -261,7 +265,7 @@ struct AuditCommand: ParsableCommand {
                 writeToStandardOutput(bytes)
             }
             phase("ledger and output")
-            _ = try storeWrite?.value()
+            _ = try storeWrite?.wait()
             phase("store write (beside them)")
             if let ledgerError { throw ledgerError }
             if timings {

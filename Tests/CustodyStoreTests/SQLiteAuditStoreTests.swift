@@ -103,6 +103,64 @@ import Testing
         #expect(try store.runs(repository: ["root1", "root2"]).map(\.id) == [2, 1])
     }
 
+    /// The audit command starts the write when the history is read and completes it with the
+    /// report: the stored run is the one the outcome describes, not the row it started as.
+    @Test func aRecordBegunEarlyStoresTheFinishedRun() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path + "/custody.sqlite"
+        let commits = (0..<20).map(Self.commit)
+        var outcome = Self.outcome(commits: commits)
+        outcome.report.durationSeconds = 4.5
+        outcome.report.counts.findings = 0
+        do {
+            let store = try SQLiteAuditStore(path: path)
+            let pending = store.beginRecord(
+                rootCommits: outcome.rootCommits,
+                path: "/repo",
+                startedAt: outcome.report.startedAt,
+                newCommits: commits
+            )
+            pending.complete(outcome, reportJSON: nil)
+            #expect(try pending.wait() == 1)
+        }
+        let store = try SQLiteAuditStore(path: path)
+        let runs = try store.runs(repository: ["root1", "root2"])
+        #expect(runs.count == 1)
+        let run = try #require(runs.first)
+        #expect(run.durationSeconds == 4.5)
+        #expect(run.totalCommits == 20)
+        #expect(run.newCommits == 20)
+        #expect(run.toolVersion == outcome.report.tool.version)
+        #expect(try JSONReport.decode(Array(run.reportJSON.utf8)).counts.commits == 20)
+        #expect(try store.seenCommitIDs(repository: ["root1", "root2"]) == Set(commits.map(\.id)))
+    }
+
+    /// An audit that stops after its commits went in (an error while the report is put
+    /// together) stores nothing: the next audit reads those commits again rather than taking
+    /// them as audited without their findings.
+    @Test func aCancelledRecordStoresNothing() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path + "/custody.sqlite"
+        let store = try SQLiteAuditStore(path: path)
+        try store.record(Self.outcome(commits: (0..<3).map(Self.commit)))
+        let pending = store.beginRecord(
+            rootCommits: ["root1", "root2"],
+            path: "/repo",
+            startedAt: "2026-11-30T10:00:00Z",
+            newCommits: (3..<50).map(Self.commit)
+        )
+        pending.cancel()
+        #expect(throws: CustodyError.self) { try pending.wait() }
+        // Completing after a cancel changes nothing.
+        pending.complete(Self.outcome(commits: (3..<50).map(Self.commit)), reportJSON: nil)
+        #expect(throws: CustodyError.self) { try pending.wait() }
+        #expect(try store.seenCommitIDs(repository: ["root1", "root2"]).count == 3)
+        #expect(try store.runs(repository: ["root1", "root2"]).count == 1)
+        // The store is usable again once the cancelled write has rolled back.
+        try store.record(Self.outcome(commits: (3..<5).map(Self.commit)))
+        #expect(try store.seenCommitIDs(repository: ["root1", "root2"]).count == 5)
+    }
+
     @Test func inMemoryStoreWorks() throws {
         let store = try SQLiteAuditStore(path: ":memory:")
         try store.record(Self.outcome(commits: [Self.commit(1)]))

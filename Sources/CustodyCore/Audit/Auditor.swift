@@ -75,13 +75,17 @@ package struct Auditor: Sendable {
     ///   - baseline: given the repository's sorted root commit ids, returns what earlier runs
     ///     stored (commits already audited are not read again).
     ///   - progress: called from reader threads with (commits done, commits to read).
+    ///   - read: called once the history is read, before the report is put together, with the
+    ///     repository's root commit ids, the run's start time and the commits read in this run
+    ///     (the outcome's ``AuditOutcome/newCommits``): the store starts writing them meanwhile.
     /// - Returns: the report over the whole selected history, and what is new in this run.
     /// - Throws: ``CustodyError`` when the repository cannot be read at all; missing objects
     ///   become problems in the report instead.
     package func run(
         _ repository: GitRepository,
         baseline: (_ rootCommits: [String]) throws -> AuditBaseline = { _ in .empty },
-        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil,
+        read: (_ rootCommits: [String], _ startedAt: String, _ newCommits: [AuditedCommit]) -> Void = { _, _, _ in }
     ) throws -> AuditOutcome {
         let clock = ContinuousClock()
         let started = clock.now
@@ -138,6 +142,8 @@ package struct Auditor: Sendable {
         problems += summary.problems
 
         let fresh = collector.sorted()
+        let freshRecords = fresh.map(\.record)
+        read(roots, startedAt, freshRecords)
         var newByID: [String: AuditedCommit] = [:]
         newByID.reserveCapacity(fresh.count)
         for item in fresh { newByID[item.record.id] = item.record }
@@ -230,7 +236,7 @@ package struct Auditor: Sendable {
         return AuditOutcome(
             report: report,
             rootCommits: roots,
-            newCommits: fresh.map(\.record),
+            newCommits: freshRecords,
             newFindings: newFindings,
             newProblems: problems
         )

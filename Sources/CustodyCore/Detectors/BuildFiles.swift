@@ -35,7 +35,9 @@ package enum BuildFiles {
     }
 
     /// The role of `path`.
-    package static func role(of path: String) -> Role {
+    package static func role(of path: String) -> Role { PathFacts.of(path).role }
+
+    static func workOutRole(of path: String) -> Role {
         let name = fileName(path)
         let lowerName = name.lowercased()
         let lowerPath = path.lowercased()
@@ -80,7 +82,9 @@ package enum BuildFiles {
     }
 
     /// The ecosystem of a dependency manifest, or nil.
-    package static func ecosystem(ofManifest path: String) -> Ecosystem? {
+    package static func ecosystem(ofManifest path: String) -> Ecosystem? { PathFacts.of(path).ecosystem }
+
+    static func workOutEcosystem(ofManifest path: String) -> Ecosystem? {
         let lowerName = fileName(path).lowercased()
         switch lowerName {
         case "package.json": return .npm
@@ -113,7 +117,9 @@ package enum BuildFiles {
     }
 
     /// Whether the path lies in a test tree (tests/, test/, testdata/, fixtures/, spec/, …).
-    package static func isTestPath(_ path: String) -> Bool {
+    package static func isTestPath(_ path: String) -> Bool { PathFacts.of(path).isTest }
+
+    static func workOutIsTestPath(_ path: String) -> Bool {
         let lower = path.lowercased()
         for component in lower.split(separator: "/").dropLast() {
             switch component {
@@ -132,7 +138,9 @@ package enum BuildFiles {
     }
 
     /// Whether the path lies in vendored or generated third-party code.
-    package static func isVendoredPath(_ path: String) -> Bool {
+    package static func isVendoredPath(_ path: String) -> Bool { PathFacts.of(path).isVendored }
+
+    static func workOutIsVendoredPath(_ path: String) -> Bool {
         let lower = path.lowercased()
         for component in lower.split(separator: "/").dropLast() {
             switch component {
@@ -146,9 +154,11 @@ package enum BuildFiles {
     }
 
     /// Security-sensitive areas a path touches, judged by its folder and file names.
-    package static func sensitiveAreas(of path: String) -> Set<SensitiveArea> {
+    package static func sensitiveAreas(of path: String) -> Set<SensitiveArea> { PathFacts.of(path).sensitiveAreas }
+
+    static func workOutSensitiveAreas(of path: String) -> Set<SensitiveArea> {
         var out = Set<SensitiveArea>()
-        let role = role(of: path)
+        let role = workOutRole(of: path)
         if role == .ciWorkflow { out.insert(.ci) }
         if isBuildScript(role) || role == .shellScript && path.lowercased().contains("build") { out.insert(.build) }
         if role == .manifest || role == .lockfile || role == .npmManifest || role == .swiftPackage {
@@ -173,12 +183,14 @@ package enum BuildFiles {
             out.insert(.crypto)
             break
         }
-        if touchesSandbox(path) { out.insert(.sandbox) }
+        if workOutTouchesSandbox(path) { out.insert(.sandbox) }
         return out
     }
 
     /// Whether ``sensitiveAreas(of:)`` holds `.sandbox`, without working out the other areas.
-    static func touchesSandbox(_ path: String) -> Bool {
+    static func touchesSandbox(_ path: String) -> Bool { PathFacts.of(path).touchesSandbox }
+
+    static func workOutTouchesSandbox(_ path: String) -> Bool {
         let lower = path.lowercased()
         for word in ["sandbox", "seccomp", "landlock", "pledge", "capsicum", "jail", "seatbelt", "apparmor",
             "selinux"]
@@ -189,7 +201,9 @@ package enum BuildFiles {
     }
 
     /// The source language of a path, from its extension or name.
-    package static func language(of path: String) -> Language {
+    package static func language(of path: String) -> Language { PathFacts.of(path).language }
+
+    static func workOutLanguage(of path: String) -> Language {
         let lowerName = fileName(path).lowercased()
         switch lowerName {
         case "makefile", "gnumakefile": return .make

@@ -67,7 +67,7 @@ package struct DetectionContext: Sendable {
     /// The traits of a changed file's path.
     func traits(for change: FileChange) -> FileTraits {
         let path = change.path
-        return pathTraits[path] ?? FileTraits(path: path)
+        return pathTraits[path] ?? PathFacts.of(path).traits
     }
 }
 

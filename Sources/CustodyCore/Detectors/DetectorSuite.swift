@@ -35,8 +35,9 @@ package struct DetectorSuite: Sendable {
         for change in commit.changes {
             let path = change.path
             if context.pathTraits[path] == nil {
-                context.pathTraits[path] = FileTraits(path: path)
-                context.buildRoles[path] = BuildFiles.role(of: path)
+                let facts = PathFacts.of(path)
+                context.pathTraits[path] = facts.traits
+                context.buildRoles[path] = facts.role
             } else {
                 distinctPaths = false
             }

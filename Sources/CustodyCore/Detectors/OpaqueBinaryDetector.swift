@@ -87,7 +87,7 @@ struct OpaqueBinaryDetector: Detector {
     /// Extensions whose files are read even when git did not mark them binary.
     static func isCandidate(_ change: FileChange) -> Bool {
         if change.isBinary { return true }
-        let ext = BuildFiles.fileExtension(BuildFiles.fileName(change.path).lowercased())
+        let ext = PathFacts.of(change.path).fileExtension
         if textExtensions.contains(ext) { return false }
         if extensionFormats[ext] != nil || compressedExtensions.contains(ext) { return true }
         return ["bin", "dat", "raw", "blob", "img", "dump"].contains(ext) || (change.addedLines.isEmpty && ext.isEmpty)
@@ -98,9 +98,9 @@ struct OpaqueBinaryDetector: Detector {
             let bytes = context.blobs.read(blob, limit: Self.readLimit), !bytes.isEmpty
         else { return }
         let path = change.path
-        let lowerName = BuildFiles.fileName(path).lowercased()
-        let ext = BuildFiles.fileExtension(lowerName)
-        let isTest = BuildFiles.isTestPath(path)
+        let facts = PathFacts.of(path)
+        let ext = facts.fileExtension
+        let isTest = facts.isTest
         let format = Self.detectFormat(bytes)
         let expected = Self.extensionFormats[ext]
         // Text is the content detectors' business: only data that is binary is judged here.

@@ -18,6 +18,23 @@ struct ThreeWayMergeTests {
             .map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// Lines are cut at every newline byte and nowhere else, whatever surrounds it: bytes one
+    /// bit away from a newline (0x0b, 0x08, 0x8a, 0x4a), newlines at every offset of the eight-byte
+    /// words the search reads, runs of them, and a last line with or without one.
+    @Test func linesAreCutAtEveryNewlineAndNowhereElse() {
+        var generator = SplitMix(seed: 7)
+        let alphabet: [UInt8] = [0x0a, 0x0b, 0x08, 0x8a, 0x4a, 0x0e, 0x2a, 0x00, 0xff, 0x61]
+        for length in Array(0..<40) + [63, 64, 65, 1000, 4099] {
+            for _ in 0..<20 {
+                let bytes = (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+                var expected = [0]
+                for (offset, byte) in bytes.enumerated() where byte == 0x0a { expected.append(offset + 1) }
+                if expected.last != bytes.count { expected.append(bytes.count) }
+                #expect(ThreeWayMerge.Lines(bytes).starts == expected, "\(bytes)")
+            }
+        }
+    }
+
     @Test func changesApartMergeCleanly() {
         let base = ["a", "b", "c", "d", "e"]
         #expect(Self.merge(base, ["A", "b", "c", "d", "e"], ["a", "b", "c", "d", "E"]) == "A\nb\nc\nd\nE\n")
