@@ -333,36 +333,15 @@ enum ThreeWayMerge {
             var starts: [Int] = [0]
             starts.reserveCapacity(bytes.count / 24 + 2)
             bytes.withUnsafeBytes { buffer in
-                Self.newlines(buffer) { starts.append($0 + 1) }
+                guard let base = buffer.baseAddress else { return }
+                var offset = 0
+                while offset < buffer.count, let found = memchr(base + offset, 0x0a, buffer.count - offset) {
+                    offset = base.distance(to: UnsafeRawPointer(found)) + 1
+                    starts.append(offset)
+                }
             }
             if starts.last != bytes.count { starts.append(bytes.count) }
             self.starts = starts
-        }
-
-        /// Calls `body` with the offset of every newline, in order. Eight bytes at a time: a
-        /// `memchr` call per line cost more than the search on source lines of 30 bytes.
-        @inline(__always)
-        static func newlines(_ buffer: UnsafeRawBufferPointer, _ body: (Int) -> Void) {
-            guard let base = buffer.baseAddress else { return }
-            let count = buffer.count
-            let low: UInt64 = 0x7f7f_7f7f_7f7f_7f7f
-            var offset = 0
-            while offset + 8 <= count {
-                // The high bit of each byte that equals 0x0a, and of no other (exact, no carries
-                // between bytes).
-                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-                let x = word ^ 0x0a0a_0a0a_0a0a_0a0a
-                var found = ~(((x & low) &+ low) | x | low)
-                while found != 0 {
-                    body(offset + found.trailingZeroBitCount / 8)
-                    found &= found &- 1
-                }
-                offset += 8
-            }
-            while offset < count {
-                if base.load(fromByteOffset: offset, as: UInt8.self) == 0x0a { body(offset) }
-                offset += 1
-            }
         }
 
         var count: Int { starts.count - 1 }

@@ -523,6 +523,31 @@ struct HistoryReaderTests {
         #expect(reader.read(blob, limit: 10) == nil)
     }
 
+    /// Objects larger than the reader's 256 KiB buffer, read whole and cut at limits on either
+    /// side of what the buffer holds, one after another on one process (what is left in the
+    /// buffer of one answer is the start of the next): every answer is the object's prefix.
+    @Test func blobReaderReadsLargeObjectsWholeOrCut() throws {
+        let repo = try TemporaryGitRepository()
+        var generator = SplitMix(seed: 11)
+        let sizes = [0, 1, 255, 262_143, 262_144, 262_145, 700_001, 1_500_000]
+        for (k, size) in sizes.enumerated() {
+            try repo.write("f\(k).bin", bytes: (0..<size).map { _ in UInt8(truncatingIfNeeded: generator.next()) })
+        }
+        _ = try repo.commit("Add blobs", author: .init(name: "A", email: "a@example.com"))
+        var blobs: [(ObjectID, [UInt8])] = []
+        for k in sizes.indices {
+            let id = try #require(ObjectID(try repo.gitString(["rev-parse", "HEAD:f\(k).bin"])))
+            blobs.append((id, Array(try repo.git(["cat-file", "blob", id.description]))))
+        }
+        let reader = try GitRepository(path: repo.path).blobReader()
+        defer { reader.close() }
+        for limit in [0, 1, 4096, 262_144, 300_000, 1 << 20, 4 << 20] {
+            for (id, bytes) in blobs + blobs.reversed() {
+                #expect(reader.read(id, limit: limit) == Array(bytes.prefix(limit)), "limit \(limit), size \(bytes.count)")
+            }
+        }
+    }
+
     @Test(arguments: [1, 7, 4096, 1 << 20])
     func parserGivesTheSameResultForAnyChunkSize(_ chunk: Int) throws {
         let s = try Scenario()
