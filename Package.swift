@@ -20,9 +20,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssh.git", .upToNextMinor(from: "0.15.0")),
     ],
     targets: [
+        .target(name: "CCustodyScan"),
         .target(
             name: "CustodyCore",
             dependencies: [
+                "CCustodyScan",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ],

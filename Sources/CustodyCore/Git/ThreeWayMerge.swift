@@ -1,3 +1,4 @@
+import CCustodyScan
 import Foundation
 
 /// A clean three-way line merge by git's rules, used to prove that a merge's recorded file is
@@ -330,18 +331,22 @@ enum ThreeWayMerge {
 
         init(_ bytes: [UInt8]) {
             self.bytes = bytes
-            var starts: [Int] = [0]
-            starts.reserveCapacity(bytes.count / 24 + 2)
-            bytes.withUnsafeBytes { buffer in
-                guard let base = buffer.baseAddress else { return }
-                var offset = 0
-                while offset < buffer.count, let found = memchr(base + offset, 0x0a, buffer.count - offset) {
-                    offset = base.distance(to: UnsafeRawPointer(found)) + 1
-                    starts.append(offset)
+            starts = bytes.withUnsafeBufferPointer { buffer in
+                let count = buffer.count
+                guard count > 0, let base = buffer.baseAddress else { return [0] }
+                let newlines = custody_count_newlines(base, count)
+                let open = buffer[count - 1] != 0x0a
+                return [Int](unsafeUninitializedCapacity: newlines + (open ? 2 : 1)) { out, initialized in
+                    out[0] = 0
+                    var filled = 1 + custody_newline_ends(base, count, out.baseAddress! + 1)
+                    // A last line without a newline ends where the file does.
+                    if open {
+                        out[filled] = count
+                        filled += 1
+                    }
+                    initialized = filled
                 }
             }
-            if starts.last != bytes.count { starts.append(bytes.count) }
-            self.starts = starts
         }
 
         var count: Int { starts.count - 1 }
