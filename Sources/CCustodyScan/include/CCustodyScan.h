@@ -7,8 +7,8 @@
 size_t custody_count_newlines(const unsigned char *bytes, size_t count);
 
 /// Writes, in order, the offset just past each newline byte of `bytes[0 ..< count]` to `out`,
-/// which must have room for as many entries as ``custody_count_newlines`` gives; returns how
-/// many it wrote.
+/// which must have room for one entry more than ``custody_count_newlines`` gives (the entry past
+/// the last one may be written with a value of no meaning); returns how many it wrote.
 size_t custody_newline_ends(const unsigned char *bytes, size_t count, ptrdiff_t *out);
 
 #endif

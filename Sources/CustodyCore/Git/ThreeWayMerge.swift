@@ -336,7 +336,9 @@ enum ThreeWayMerge {
                 guard count > 0, let base = buffer.baseAddress else { return [0] }
                 let newlines = custody_count_newlines(base, count)
                 let open = buffer[count - 1] != 0x0a
-                return [Int](unsafeUninitializedCapacity: newlines + (open ? 2 : 1)) { out, initialized in
+                // Room for the start, each newline's end, and one more entry: the search may write
+                // one past its last, and a last line without a newline ends there.
+                return [Int](unsafeUninitializedCapacity: newlines + 2) { out, initialized in
                     out[0] = 0
                     var filled = 1 + custody_newline_ends(base, count, out.baseAddress! + 1)
                     // A last line without a newline ends where the file does.

@@ -24,7 +24,7 @@ struct ThreeWayMergeTests {
     @Test func linesAreCutAtEveryNewlineAndNowhereElse() {
         var generator = SplitMix(seed: 7)
         let alphabet: [UInt8] = [0x0a, 0x0b, 0x08, 0x8a, 0x4a, 0x0e, 0x2a, 0x00, 0xff, 0x61]
-        for length in Array(0..<40) + [63, 64, 65, 1000, 4099] {
+        for length in Array(0..<40) + [63, 64, 65, 1000, 4079, 4080, 4081, 4099, 70_001] {
             for _ in 0..<20 {
                 let bytes = (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
                 var expected = [0]
