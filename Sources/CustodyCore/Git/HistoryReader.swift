@@ -108,14 +108,14 @@ final class HistoryReader: Sendable {
         // In a pre-receive hook the pushed objects sit in quarantine (GIT_OBJECT_DIRECTORY) with
         // the repository's store as an alternate: keep both readable behind the scratch store.
         let parent = ProcessInfo.processInfo.environment
-        var alternates = [objects]
-        for name in ["GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES"] {
-            if let value = parent[name], !value.isEmpty, value != objects { alternates.append(value) }
+        var directories = [objects]
+        if let quarantine = parent["GIT_OBJECT_DIRECTORY"], !quarantine.isEmpty, quarantine != objects {
+            directories.append(quarantine)
         }
         diffGit.extraEnvironment["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = PrivateRepository.alternatesVariable(
             objects: objects, quarantine: parent["GIT_OBJECT_DIRECTORY"], inherited: parent["GIT_ALTERNATE_OBJECT_DIRECTORIES"])
         // git's re-merges freshen the repository's files that hold objects they would write.
-        let times = ObjectFileTimes.take(alternates)
+        let times = ObjectFileTimes.take(directories, alternates: parent["GIT_ALTERNATE_OBJECT_DIRECTORIES"])
         defer { times.restore() }
 
         let workerGit = diffGit

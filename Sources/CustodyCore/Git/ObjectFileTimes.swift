@@ -20,16 +20,17 @@ struct ObjectFileTimes {
     private var entries: [(path: String, size: Int, access: timespec, modification: timespec)] = []
     private var taken = timespec()
 
-    /// The times of every pack and loose object file in the object directories `roots`
-    /// (entries may hold several, `:`-separated, as git's environment does) and in the
-    /// alternates their `info/alternates` name, as git follows them (five levels deep).
-    static func take(_ roots: [String]) -> ObjectFileTimes {
+    /// The times of every pack and loose object file in the object directories `roots`, in
+    /// those a `GIT_ALTERNATE_OBJECT_DIRECTORIES` value `alternates` names (`:`-separated,
+    /// C-quoted entries unquoted, as git reads it), and in the alternates their
+    /// `info/alternates` name, as git follows them (five levels deep).
+    static func take(_ roots: [String], alternates: String? = nil) -> ObjectFileTimes {
         var times = ObjectFileTimes()
         clock_gettime(CLOCK_REALTIME, &times.taken)
         // File times come from the kernel's coarse clock, which may lag this one.
         times.taken.tv_sec -= 1
         let files = FileManager.default
-        for directory in directories(roots) {
+        for directory in directories(roots, alternates: alternates) {
             var paths: [String] = []
             for name in (try? files.contentsOfDirectory(atPath: directory + "/pack")) ?? []
             where name.hasSuffix(".pack") {
@@ -73,22 +74,28 @@ struct ObjectFileTimes {
         name.utf8.count == 2 && name.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
-    /// `roots` split at `:`, then the alternates each names in `info/alternates` (relative ones
-    /// from it), to git's depth of five; each directory once.
-    static func directories(_ roots: [String]) -> [String] {
+    /// `roots`, the entries of `alternates` (a `GIT_ALTERNATE_OBJECT_DIRECTORIES` value), then
+    /// the alternates each names in `info/alternates` (relative ones from it), to git's depth of
+    /// five; each directory once. Both lists are read as git reads them
+    /// (``PrivateRepository/alternateEntries(_:separator:)``): a quoted entry may hold a `:` or a
+    /// newline, and a line that is not UTF-8 does not hide the others.
+    static func directories(_ roots: [String], alternates: String? = nil) -> [String] {
         var out: [String] = []
         var seen = Set<String>()
-        var level = roots.flatMap { $0.split(separator: ":").map(String.init) }
+        var level = roots
+        if let alternates {
+            level += PrivateRepository.alternateEntries(Array(alternates.utf8), separator: 0x3a).map {
+                String(decoding: $0, as: UTF8.self)
+            }
+        }
         for _ in 0...5 where !level.isEmpty {
             var next: [String] = []
             for directory in level.map({ ($0 as NSString).standardizingPath })
             where !directory.isEmpty && seen.insert(directory).inserted {
                 out.append(directory)
-                guard let text = try? String(contentsOfFile: directory + "/info/alternates", encoding: .utf8) else {
-                    continue
-                }
-                for line in text.split(whereSeparator: \.isNewline) where !line.hasPrefix("#") && !line.isEmpty {
-                    let path = String(line)
+                guard let bytes = FileManager.default.contents(atPath: directory + "/info/alternates") else { continue }
+                for entry in PrivateRepository.alternateEntries(Array(bytes), separator: 0x0a) {
+                    let path = String(decoding: entry, as: UTF8.self)
                     next.append(path.hasPrefix("/") ? path : directory + "/" + path)
                 }
             }

@@ -81,6 +81,73 @@ enum PrivateRepository {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The entries of a list of alternates as git's `parse_alt_odb_entry` reads them: entries
+    /// end at `separator` (a newline in `info/alternates`, `:` in
+    /// `GIT_ALTERNATE_OBJECT_DIRECTORIES`); one that starts with `#` is a comment; one that starts
+    /// with a quote is C-unquoted (`unquote_c_style`: `\a \b \f \n \r \t \v \\ \"` and three octal
+    /// digits), after which the next byte is skipped as the separator, and broken quoting is read
+    /// as an unquoted entry; empty entries are left out. Bytes, not text: a path need not be UTF-8.
+    static func alternateEntries(_ bytes: [UInt8], separator: UInt8) -> [[UInt8]] {
+        var entries: [[UInt8]] = []
+        var i = 0
+        // git reads a C string: a NUL ends the list.
+        let end = bytes.firstIndex(of: 0) ?? bytes.count
+        while i < end {
+            var entry: [UInt8] = []
+            var next: Int
+            if bytes[i] == UInt8(ascii: "#") {
+                next = bytes[i..<end].firstIndex(of: separator) ?? end
+            } else if bytes[i] == UInt8(ascii: "\""), let (unquoted, after) = unquoteC(bytes, from: i, end: end) {
+                entry = unquoted
+                next = after
+            } else {
+                next = bytes[i..<end].firstIndex(of: separator) ?? end
+                entry = Array(bytes[i..<next])
+            }
+            if next < end { next += 1 }
+            if !entry.isEmpty { entries.append(entry) }
+            i = next
+        }
+        return entries
+    }
+
+    /// git's `unquote_c_style` of the quoted string at `start`: the bytes and the index after the
+    /// closing quote, or nil when the quoting is broken.
+    static func unquoteC(_ bytes: [UInt8], from start: Int, end: Int) -> ([UInt8], Int)? {
+        var out: [UInt8] = []
+        var i = start + 1
+        while true {
+            guard i < end else { return nil }
+            let byte = bytes[i]
+            i += 1
+            if byte == UInt8(ascii: "\"") { return (out, i) }
+            guard byte == UInt8(ascii: "\\") else {
+                out.append(byte)
+                continue
+            }
+            guard i < end else { return nil }
+            let escaped = bytes[i]
+            i += 1
+            switch escaped {
+            case UInt8(ascii: "a"): out.append(0x07)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0c)
+            case UInt8(ascii: "n"): out.append(0x0a)
+            case UInt8(ascii: "r"): out.append(0x0d)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "v"): out.append(0x0b)
+            case UInt8(ascii: "\\"), UInt8(ascii: "\""): out.append(escaped)
+            case UInt8(ascii: "0")...UInt8(ascii: "3"):
+                guard i + 1 < end, (0x30...0x37).contains(bytes[i]), (0x30...0x37).contains(bytes[i + 1]) else {
+                    return nil
+                }
+                out.append((escaped - 0x30) << 6 | (bytes[i] - 0x30) << 3 | (bytes[i + 1] - 0x30))
+                i += 2
+            default: return nil
+            }
+        }
+    }
+
     /// A new private directory for git's temporary objects: in `TMPDIR` when it is set, else in
     /// `/dev/shm` (memory) when it can be made there, else in `/tmp`.
     ///

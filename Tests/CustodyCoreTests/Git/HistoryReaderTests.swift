@@ -283,6 +283,56 @@ struct HistoryReaderTests {
         #expect(before == after)
     }
 
+    /// The same for object files git reaches in ways that need its own reading of alternates: a
+    /// repository whose path holds a `:` (not a list of two directories), and one whose objects
+    /// are borrowed from another repository named by a C-quoted line of `info/alternates` (its
+    /// path holds a quote and a colon). Before, the first was cut at its colon and the second's
+    /// line taken with its quotes: neither lender's files had their times put back.
+    @Test func reMergesLeaveTheTimesOfLentObjectFilesAlone() throws {
+        let source = try MergeVerifierTests.build().repo
+        let files = FileManager.default
+        let root = source.url.deletingLastPathComponent().appendingPathComponent("lent-\(UUID().uuidString)").path
+        try files.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? files.removeItem(atPath: root) }
+        let colon = root + "/odd:name.git"
+        try source.git(["clone", "-q", "--mirror", source.path, colon])
+        try source.git(["--git-dir=" + colon, "repack", "-a", "-d", "-q"])
+        let lender = root + "/lender \"q\":x.git"
+        try source.git(["clone", "-q", "--mirror", source.path, lender])
+        try source.git(["--git-dir=" + lender, "repack", "-a", "-d", "-q"])
+        let borrower = root + "/borrower.git"
+        try source.git(["clone", "-q", "--mirror", "--shared", colon, borrower])
+        // The borrower has no objects of its own: all come from the lender, named quoted.
+        try files.removeItem(atPath: borrower + "/objects/pack")
+        try files.createDirectory(atPath: borrower + "/objects/pack", withIntermediateDirectories: true)
+        try Array((PrivateRepository.alternateEntry(lender + "/objects") + "\n").utf8).withUnsafeBytes {
+            try Data($0).write(to: URL(fileURLWithPath: borrower + "/objects/info/alternates"))
+        }
+        let old = Date(timeIntervalSince1970: 1_000_000_000)
+        var paths: [String] = []
+        for objects in [colon + "/objects", lender + "/objects"] {
+            for name in try files.subpathsOfDirectory(atPath: objects) where name.hasPrefix("pack/") {
+                try files.setAttributes([.modificationDate: old], ofItemAtPath: objects + "/" + name)
+                paths.append(objects + "/" + name)
+            }
+        }
+        func times() throws -> [String: Date] {
+            var out: [String: Date] = [:]
+            for path in paths { out[path] = try files.attributesOfItem(atPath: path)[.modificationDate] as? Date }
+            return out
+        }
+        let before = try times()
+        #expect(before.values.allSatisfy { $0 == old })
+        var options = HistoryOptions(refs: .allRefs, jobs: 2)
+        options.verifyMerges = false
+        for path in [colon, borrower] {
+            let (commits, summary) = try readAll(try GitRepository(path: path), options)
+            #expect(summary.problems.isEmpty, "\(path)")
+            #expect(commits.contains { $0.isMerge })
+        }
+        #expect(try times() == before)
+    }
+
     /// git's re-merges (`--remerge-diff`) "freshen" the file holding each object they would
     /// write and find already stored, setting its times to now: the times of every object file,
     /// loose or packed, are what they were before the audit.

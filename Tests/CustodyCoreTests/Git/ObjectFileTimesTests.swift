@@ -62,12 +62,45 @@ struct ObjectFileTimesTests {
         // a names b (relative) and c (absolute); c names b again and d.
         try "# comment\n../b\n\(root)/c\n".write(toFile: root + "/a/info/alternates", atomically: true, encoding: .utf8)
         try "\(root)/b\n../d\n".write(toFile: root + "/c/info/alternates", atomically: true, encoding: .utf8)
-        let found = ObjectFileTimes.directories([root + "/a:" + root + "/quarantine"])
+        let found = ObjectFileTimes.directories([root + "/a", root + "/quarantine"])
         #expect(
             found
                 == [root + "/a", root + "/quarantine", root + "/b", root + "/c", root + "/d"].map {
                     ($0 as NSString).standardizingPath
                 }
         )
+    }
+
+    /// Alternates as git's `parse_alt_odb_entry` reads them, from `info/alternates` (newlines)
+    /// and from `GIT_ALTERNATE_OBJECT_DIRECTORIES` (colons).
+    @Test func alternateEntriesAreReadAsGitReadsThem() {
+        func entries(_ text: String, _ separator: UInt8) -> [String] {
+            PrivateRepository.alternateEntries(Array(text.utf8), separator: separator).map { String(decoding: $0, as: UTF8.self) }
+        }
+        #expect(entries("/a\n# note\n\n../b\n", 0x0a) == ["/a", "../b"])
+        #expect(entries("\"/x:y \\\"q\\\" \\\\ \\t\\n\\001\"\n/z", 0x0a) == ["/x:y \"q\" \\ \t\n\u{1}", "/z"])
+        #expect(entries("/a:\"/b:c\":/d", 0x3a) == ["/a", "/b:c", "/d"])
+        // After a closing quote the next byte is skipped as the separator, whatever it is.
+        #expect(entries("\"/a\"X/b\n/c", 0x0a) == ["/a", "/b", "/c"])
+        // Broken quoting is read unquoted; a NUL ends the list.
+        #expect(entries("\"/a\\q\"\n\"/open\n/c\u{0}/hidden", 0x0a) == ["\"/a\\q\"", "\"/open", "/c"])
+        // A path that is not UTF-8 stays one entry, and the ones after it are read.
+        let bytes: [UInt8] = Array("/ok\n/bad".utf8) + [0xff, 0xfe] + Array("\n/also\n".utf8)
+        #expect(PrivateRepository.alternateEntries(bytes, separator: 0x0a).count == 3)
+    }
+
+    @Test func quotedAlternatesAndListsAreFollowed() throws {
+        let root = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for name in ["a", "b:c", "d\ne", "f"] {
+            try FileManager.default.createDirectory(atPath: root + "/" + name + "/info", withIntermediateDirectories: true)
+        }
+        let lines = [root + "/b:c", "../d\ne"].map(PrivateRepository.alternateEntry)
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: root + "/a/info/alternates"))
+        let found = ObjectFileTimes.directories(
+            [root + "/a"],
+            alternates: PrivateRepository.alternateEntry(root + "/f") + ":" + root + "/f"
+        )
+        #expect(Set(found) == Set([root + "/a", root + "/f", root + "/b:c", root + "/d\ne"].map { ($0 as NSString).standardizingPath }))
     }
 }
