@@ -283,6 +283,13 @@ struct HistoryReaderTests {
         #expect(before == after)
     }
 
+    /// Each file's modification time, by path.
+    static func modificationTimes(_ paths: [String]) throws -> [String: Date] {
+        var out: [String: Date] = [:]
+        for path in paths { out[path] = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date }
+        return out
+    }
+
     /// The same for object files git reaches in ways that need its own reading of alternates: a
     /// repository whose path holds a `:` (not a list of two directories), and one whose objects
     /// are borrowed from another repository named by a C-quoted line of `info/alternates` (its
@@ -316,11 +323,7 @@ struct HistoryReaderTests {
                 paths.append(objects + "/" + name)
             }
         }
-        func times() throws -> [String: Date] {
-            var out: [String: Date] = [:]
-            for path in paths { out[path] = try files.attributesOfItem(atPath: path)[.modificationDate] as? Date }
-            return out
-        }
+        func times() throws -> [String: Date] { try Self.modificationTimes(paths) }
         let before = try times()
         #expect(before.values.allSatisfy { $0 == old })
         var options = HistoryOptions(refs: .allRefs, jobs: 2)
@@ -352,11 +355,7 @@ struct HistoryReaderTests {
             try files.setAttributes([.modificationDate: old], ofItemAtPath: path)
             paths.append(path)
         }
-        func times() throws -> [String: Date] {
-            var out: [String: Date] = [:]
-            for path in paths { out[path] = try files.attributesOfItem(atPath: path)[.modificationDate] as? Date }
-            return out
-        }
+        func times() throws -> [String: Date] { try Self.modificationTimes(paths) }
         let before = try times()
         #expect(before.values.allSatisfy { $0 == old })
         // Every merge re-merged by git, then the usual way.
