@@ -1,12 +1,14 @@
 // Newline search for the in-process merge proof, which cuts hundreds of megabytes of blobs
 // into lines on a long history: sixteen bytes at a time with SSE2 (part of every x86-64),
-// else a byte at a time. A `memchr` call per line, or a loop over each chunk's newlines, costs
+// else with `memchr`, as before. A `memchr` call per line, or a loop over each chunk's newlines, costs
 // a mispredicted branch per line of source (thirty bytes): the positions are written without
 // branching, two per chunk, and only a chunk with more newlines loops.
 #include "CCustodyScan.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#else
+#include <string.h>
 #endif
 
 size_t custody_count_newlines(const unsigned char *bytes, size_t count) {
@@ -26,8 +28,13 @@ size_t custody_count_newlines(const unsigned char *bytes, size_t count) {
         __m128i sums = _mm_sad_epu8(counters, zero);
         found += (size_t)_mm_cvtsi128_si32(sums) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
     }
-#endif
     for (; i < count; i++) found += bytes[i] == '\n';
+#else
+    for (const unsigned char *p; i < count && (p = memchr(bytes + i, '\n', count - i)) != NULL;) {
+        found++;
+        i = (size_t)(p - bytes) + 1;
+    }
+#endif
     return found;
 }
 
@@ -52,9 +59,14 @@ size_t custody_newline_ends(const unsigned char *bytes, size_t count, ptrdiff_t 
             mask &= mask - 1;
         }
     }
-#endif
     for (; i < count; i++) {
         if (bytes[i] == '\n') out[written++] = (ptrdiff_t)(i + 1);
     }
+#else
+    for (const unsigned char *p; i < count && (p = memchr(bytes + i, '\n', count - i)) != NULL;) {
+        i = (size_t)(p - bytes) + 1;
+        out[written++] = (ptrdiff_t)i;
+    }
+#endif
     return written;
 }

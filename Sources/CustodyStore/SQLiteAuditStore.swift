@@ -172,7 +172,7 @@ package final class SQLiteAuditStore: AuditStore {
         path: String,
         startedAt: String
     ) throws -> (repositoryID: Int64, runID: Int64) {
-        let identity = rootCommits.joined(separator: ",")
+        let identity = rootCommits.sorted().joined(separator: ",")
         try db.execute(
             sql: """
                 INSERT INTO repositories (identity, path, firstSeen, lastSeen) VALUES (?, ?, ?, ?)

@@ -156,9 +156,8 @@ package enum BuildFiles {
     /// Security-sensitive areas a path touches, judged by its folder and file names.
     package static func sensitiveAreas(of path: String) -> Set<SensitiveArea> { PathFacts.of(path).sensitiveAreas }
 
-    static func workOutSensitiveAreas(of path: String) -> Set<SensitiveArea> {
+    static func workOutSensitiveAreas(of path: String, role: Role, touchesSandbox: Bool) -> Set<SensitiveArea> {
         var out = Set<SensitiveArea>()
-        let role = workOutRole(of: path)
         if role == .ciWorkflow { out.insert(.ci) }
         if isBuildScript(role) || role == .shellScript && path.lowercased().contains("build") { out.insert(.build) }
         if role == .manifest || role == .lockfile || role == .npmManifest || role == .swiftPackage {
@@ -183,7 +182,7 @@ package enum BuildFiles {
             out.insert(.crypto)
             break
         }
-        if workOutTouchesSandbox(path) { out.insert(.sandbox) }
+        if touchesSandbox { out.insert(.sandbox) }
         return out
     }
 

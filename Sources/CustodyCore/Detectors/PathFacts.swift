@@ -26,7 +26,7 @@ struct PathFacts: Sendable {
         isTest = BuildFiles.workOutIsTestPath(path)
         isVendored = BuildFiles.workOutIsVendoredPath(path)
         touchesSandbox = BuildFiles.workOutTouchesSandbox(path)
-        sensitiveAreas = BuildFiles.workOutSensitiveAreas(of: path)
+        sensitiveAreas = BuildFiles.workOutSensitiveAreas(of: path, role: role, touchesSandbox: touchesSandbox)
         lowerName = BuildFiles.fileName(path).lowercased()
         fileExtension = BuildFiles.fileExtension(lowerName)
     }

@@ -112,9 +112,8 @@ package final class GitBlobReader: BlobSource {
         }
         let type = String(decoding: fields[1], as: UTF8.self)
         // The kept bytes go straight into the answer: what the buffer holds already, then the
-        // rest read from the pipe into the answer itself (the merge proof reads hundreds of
-        // megabytes of blobs on a long history; a second copy through the buffer cost a tenth of
-        // its time).
+        // rest read from the pipe into the answer itself (the merge proof reads about 600 MB of
+        // blobs on tmux's history, each copied a second time through the buffer before).
         let keep = min(size, limit)
         var complete = true
         let bytes = [UInt8](unsafeUninitializedCapacity: keep) { out, initialized in

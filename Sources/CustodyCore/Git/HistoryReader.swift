@@ -113,7 +113,7 @@ final class HistoryReader: Sendable {
             directories.append(quarantine)
         }
         diffGit.extraEnvironment["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = PrivateRepository.alternatesVariable(
-            objects: objects, quarantine: parent["GIT_OBJECT_DIRECTORY"], inherited: parent["GIT_ALTERNATE_OBJECT_DIRECTORIES"])
+            directories: directories, inherited: parent["GIT_ALTERNATE_OBJECT_DIRECTORIES"])
         // git's re-merges freshen the repository's files that hold objects they would write.
         let times = ObjectFileTimes.take(directories, alternates: parent["GIT_ALTERNATE_OBJECT_DIRECTORIES"])
         defer { times.restore() }

@@ -51,13 +51,12 @@ enum PrivateRepository {
         }
     }
 
-    /// `GIT_ALTERNATE_OBJECT_DIRECTORIES` for the private directory: the repository's objects and
-    /// a hook's quarantine (single paths, quoted as needed), then the inherited list as git
-    /// wrote it (already in git's `:`-separated, quoted form).
-    static func alternatesVariable(objects: String, quarantine: String?, inherited: String?) -> String {
-        var entries = [alternateEntry(objects)]
-        if let quarantine, !quarantine.isEmpty, quarantine != objects { entries.append(alternateEntry(quarantine)) }
-        if let inherited, !inherited.isEmpty, inherited != objects { entries.append(inherited) }
+    /// `GIT_ALTERNATE_OBJECT_DIRECTORIES` for the private directory: `directories` (the
+    /// repository's objects, a hook's quarantine: single paths, quoted as needed), then the
+    /// inherited list as git wrote it (already in git's `:`-separated, quoted form).
+    static func alternatesVariable(directories: [String], inherited: String?) -> String {
+        var entries = directories.map(alternateEntry)
+        if let inherited, !inherited.isEmpty, !directories.contains(inherited) { entries.append(inherited) }
         return entries.joined(separator: ":")
     }
 

@@ -107,20 +107,17 @@ package struct ProvenanceBuilder: Sendable {
         // Never in the repository itself: its configuration and attribute files (and a
         // checkout's `.gitattributes`) would change what blame sees. Without the workspace's
         // shim, a private git directory that borrows the repository's objects.
-        var blameDirectory: String?
-        var scratch: String?
-        defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
+        var shim: String?
         if let cacheDirectory {
             let folder = cacheDirectory + "/" + Self.repositoryKey(gitDirectory)
             try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             cacheFile = folder + "/blame.cache"
             cache = ProvenanceCache.load(from: folder + "/blame.cache")
-            if let shim = Self.prepareShim(folder: folder, gitDirectory: gitDirectory, tip: sha) { blameDirectory = shim }
+            shim = Self.prepareShim(folder: folder, gitDirectory: gitDirectory, tip: sha)
         }
-        if blameDirectory == nil {
-            scratch = try Self.privateRepository(gitDirectory: gitDirectory, sha256: sha.count == 64)
-            blameDirectory = scratch
-        }
+        let scratch = shim == nil ? try Self.privateRepository(gitDirectory: gitDirectory, sha256: sha.count == 64) : nil
+        defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
+        guard let directory = shim ?? scratch else { throw CustodyError(.io, "no directory to run blame in") }
 
         var results = [FileBlame?](repeating: nil, count: entries.count)
         var work: [Int] = []
@@ -134,8 +131,7 @@ package struct ProvenanceBuilder: Sendable {
             }
         }
         let shared = Mutex<(next: Int, results: [Int: FileBlame], problems: [ReadProblem])>((0, [:], []))
-        let directory = blameDirectory ?? repository
-        let readsShimGraph = scratch == nil && Self.hasOwnCommitGraph(directory)
+        let readsShimGraph = shim != nil && Self.hasOwnCommitGraph(directory)
         let pending = work
         DispatchQueue.concurrentPerform(iterations: min(jobs, max(1, work.count))) { _ in
             while true {

@@ -27,7 +27,11 @@ struct PathFactsTests {
                 #expect(facts.isTest == BuildFiles.workOutIsTestPath(path), "\(path)")
                 #expect(facts.isVendored == BuildFiles.workOutIsVendoredPath(path), "\(path)")
                 #expect(facts.touchesSandbox == BuildFiles.workOutTouchesSandbox(path), "\(path)")
-                #expect(facts.sensitiveAreas == BuildFiles.workOutSensitiveAreas(of: path), "\(path)")
+                #expect(
+                    facts.sensitiveAreas
+                        == BuildFiles.workOutSensitiveAreas(
+                            of: path, role: BuildFiles.workOutRole(of: path),
+                            touchesSandbox: BuildFiles.workOutTouchesSandbox(path)), "\(path)")
                 let traits = FileTraits(path: path)
                 #expect(facts.traits.language == traits.language, "\(path)")
                 #expect(facts.traits.isTest == traits.isTest && facts.traits.isDocumentation == traits.isDocumentation)
@@ -46,6 +50,9 @@ struct PathFactsTests {
         #expect(BuildFiles.role(of: "web/package-lock.json") == .lockfile)
         #expect(BuildFiles.ecosystem(ofManifest: "requirements-dev.txt") == .pypi)
         #expect(BuildFiles.touchesSandbox("sandbox/seccomp-bpf.c"))
+        #expect(BuildFiles.sensitiveAreas(of: "sandbox/seccomp-bpf.c").contains(.sandbox))
+        #expect(BuildFiles.sensitiveAreas(of: ".github/workflows/ci.yml").contains(.ci))
+        #expect(BuildFiles.sensitiveAreas(of: "src/auth/session.c").contains(.auth))
         #expect(BuildFiles.isTestPath("tests/vectors/x.bin"))
         #expect(BuildFiles.isVendoredPath("third_party/zlib/inflate.c"))
         #expect(PathFacts.of("UPPER/CASE.C").fileExtension == "c")

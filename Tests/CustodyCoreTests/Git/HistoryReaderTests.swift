@@ -503,9 +503,9 @@ struct HistoryReaderTests {
         #expect(PrivateRepository.alternateEntry("/plain/path") == "/plain/path")
         // A hook's inherited list is already in git's form: several entries stay several.
         #expect(
-            PrivateRepository.alternatesVariable(objects: "/r/objects", quarantine: "/r/objects/q:x", inherited: "/a:\"/b:c\"")
+            PrivateRepository.alternatesVariable(directories: ["/r/objects", "/r/objects/q:x"], inherited: "/a:\"/b:c\"")
                 == "/r/objects:\"/r/objects/q:x\":/a:\"/b:c\"")
-        #expect(PrivateRepository.alternatesVariable(objects: "/r/objects", quarantine: nil, inherited: "/r/objects") == "/r/objects")
+        #expect(PrivateRepository.alternatesVariable(directories: ["/r/objects"], inherited: "/r/objects") == "/r/objects")
         #expect(PrivateRepository.alternateEntry("/a:b\"c\\d\ne\u{1}") == "\"/a:b\\\"c\\\\d\\ne\\001\"")
     }
 
